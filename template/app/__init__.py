@@ -1,0 +1,1 @@
+"""Citizen services and reports platform generated from a province profile."""

@@ -1,0 +1,105 @@
+"""Application settings read from the environment, `.env` and `app/custom/settings.toml`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PLACEHOLDER_SECRET = "changethis"
+CUSTOM_SETTINGS_FILE = Path(__file__).resolve().parent.parent / "custom" / "settings.toml"
+MODULE_NAMES = ("reports", "news", "prices", "integrations")
+
+
+class Settings(BaseSettings):
+    """Every runtime setting; environment variables use the upper-case field name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        toml_file=CUSTOM_SETTINGS_FILE,
+    )
+
+    environment: Literal["local", "test", "production"] = "local"
+    secret_key: str = PLACEHOLDER_SECRET
+    database_url: str = "sqlite:///var/app.db"
+    database_schema: str | None = None
+    access_token_expire_minutes: int = 60 * 24 * 7
+    upload_max_bytes: int = 5 * 1024 * 1024
+    max_photos: int = 3
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path = Path("var/uploads")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_prefix: str = "reports/"
+    log_level: str = "INFO"
+    log_json: bool = True
+    tracking_prefix: str | None = None
+    modules: dict[str, bool] = {}
+    cors_origins: list[str] = []
+    open311_contact: str | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Let the province's settings.toml sit below environment variables."""
+        toml_settings = TomlConfigSettingsSource(settings_cls)
+        return init_settings, env_settings, dotenv_settings, toml_settings, file_secret_settings
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg(cls, value: str) -> str:
+        """Map plain PostgreSQL URLs to the psycopg 3 driver."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("modules")
+    @classmethod
+    def _known_modules(cls, value: dict[str, bool]) -> dict[str, bool]:
+        """Refuse module switches that do not exist."""
+        unknown = sorted(set(value) - set(MODULE_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown module(s) {', '.join(unknown)}; known modules: {', '.join(MODULE_NAMES)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        """A production deployment must not sign tokens with the published placeholder."""
+        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                f"SECRET_KEY is the placeholder {PLACEHOLDER_SECRET!r} while "
+                "ENVIRONMENT=production; set SECRET_KEY to a long random value, e.g. the output "
+                "of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

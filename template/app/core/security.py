@@ -1,0 +1,49 @@
+"""Password hashing (argon2), signed bearer tokens (JWT) and API keys (hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+
+ALGORITHM = "HS256"
+_password_hash = PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    """Argon2 hash of `password`."""
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    """Whether `password` matches `hashed`."""
+    return _password_hash.verify(password, hashed)
+
+
+def create_access_token(subject: str, *, secret_key: str, expires_minutes: int) -> str:
+    """A signed token naming `subject` (e.g. `citizen:12`), valid for `expires_minutes`."""
+    expires = datetime.now(UTC) + timedelta(minutes=expires_minutes)
+    return jwt.encode({"sub": subject, "exp": expires}, secret_key, algorithm=ALGORITHM)
+
+
+def read_access_token(token: str, *, secret_key: str) -> str | None:
+    """The subject of a valid token, or None when it is invalid or expired."""
+    try:
+        payload = jwt.decode(token, secret_key, algorithms=[ALGORITHM])
+    except jwt.PyJWTError:
+        return None
+    subject = payload.get("sub")
+    return subject if isinstance(subject, str) else None
+
+
+def new_secret(nbytes: int = 24) -> str:
+    """A random URL-safe secret (API keys, access codes)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 hex digest of a high-entropy secret such as an API key."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

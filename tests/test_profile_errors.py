@@ -1,0 +1,214 @@
+"""Every broken profile in tests/profiles/bad/ fails with exactly the message a user must see, and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jaki_forge.cli import app
+from jaki_forge.errors import ProfileError
+from jaki_forge.profile import load_profile
+
+BAD = Path(__file__).parent / "profiles" / "bad"
+
+# The whole message for each broken profile; {bad} stands for the folder as given on the command line.
+EXPECTED = {
+    "agency-level-below-region": (
+        "{bad}/agency-level-below-region.yaml:36:12: agencies[1].level: a regency-level agency cannot sit in region '18.71.01', which is a district\n"
+        "  hint: raise the agency's level or place it in a higher region"
+    ),
+    "application-id-invalid": (
+        "{bad}/application-id-invalid.yaml:13:19: app.application_id: 'ujiin' is not an Android-style application id: two or more dot-separated parts of lowercase letters, digits and '_', each starting with a letter\n"
+        "  hint: write it like id.go.lampungprov.lampungin"
+    ),
+    "attribute-duplicate-order": (
+        "{bad}/attribute-duplicate-order.yaml:62:16: services[0].attributes[1].order: order 1 is already used by attributes[0]\n"
+        "  hint: number the attributes 1, 2, 3, …"
+    ),
+    "colour-invalid": (
+        "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here (expected pattern ^#[0-9A-Fa-f]{6}$)\n"
+        "  hint: write colours as #RRGGBB, e.g. #0B6E4F"
+    ),
+    "contrast-too-low": (
+        "{bad}/contrast-too-low.yaml:17:12: branding.primary: text colour #FFFFFF on primary #F7941D has contrast 2.28:1, below the WCAG AA minimum of 4.5:1\n"
+        "  hint: darken the primary colour (for white text) or change branding.text_on_primary"
+    ),
+    "directory": ("{bad}/directory.yaml: profile is a directory, not a file\n  hint: give the path of the file itself"),
+    "duplicate-agency-code": (
+        "{bad}/duplicate-agency-code.yaml:33:11: agencies[1].code: duplicate agency code 'DBMBK' (also agencies[0])\n"
+        "  hint: give each agency its own code"
+    ),
+    "duplicate-group-code": (
+        "{bad}/duplicate-group-code.yaml:25:11: groups[1].code: duplicate group code 'infrastruktur' (also groups[0])\n"
+        "  hint: give each group its own code"
+    ),
+    "duplicate-service-code": (
+        "{bad}/duplicate-service-code.yaml:63:11: services[1].code: duplicate service code 'JALAN-RUSAK' (also services[0])\n"
+        "  hint: give each service its own code"
+    ),
+    "duplicate-yaml-key": (
+        "{bad}/duplicate-yaml-key.yaml:7:3: province.name: duplicate key 'name' (first given on line 4)\n"
+        "  hint: a key may appear once per mapping; remove or merge one of them"
+    ),
+    "empty": ("{bad}/empty.yaml: profile is empty\n  hint: start from profiles/lampung.yaml"),
+    "enum-invalid": (
+        "{bad}/enum-invalid.yaml:47:12: services[0].level: 'county' is not allowed; expected 'province', 'regency', 'district' or 'village'"
+    ),
+    "languages-order": (
+        "{bad}/languages-order.yaml:15:14: app.languages: must start with 'id' (Indonesian is the default language)\n"
+        "  hint: write languages: [id, en]"
+    ),
+    "link-without-url": (
+        "{bad}/link-without-url.yaml:63:5: services[1]: a 'link' service needs a 'url' (https://...) to the external app\n"
+        "  hint: add 'url: https://…', or change 'kind' to report, application or information"
+    ),
+    "logo-missing": (
+        "{bad}/logo-missing.yaml:21:9: branding.logo: logo file not found: {bad}/files/missing.svg\n"
+        "  hint: the path is relative to the profile file"
+    ),
+    "logo-not-png": (
+        "{bad}/logo-not-png.yaml:21:9: branding.logo: logo 'fake.png' is not a PNG image\n"
+        "  hint: export the logo as a real PNG file"
+    ),
+    "logo-not-svg": (
+        "{bad}/logo-not-svg.yaml:21:9: branding.logo: logo 'broken.svg' is not valid SVG: mismatched tag: line 1, column 48\n"
+        "  hint: open it in an SVG editor and save it again"
+    ),
+    "logo-wrong-type": (
+        "{bad}/logo-wrong-type.yaml:21:9: branding.logo: logo 'logo.jpg' must be an .svg or .png file\n"
+        "  hint: convert the logo to SVG (preferred) or PNG"
+    ),
+    "malformed-yaml": (
+        "{bad}/malformed-yaml.yaml:9:4: malformed YAML: did not find expected ',' or ']'\n"
+        "  hint: check indentation, colons and quotes on this line and the one before"
+    ),
+    "missing-field": (
+        "{bad}/missing-field.yaml:3:3: province: missing required field 'capital'\n  hint: add 'capital:' to province"
+    ),
+    "multiple-problems": (
+        "{bad}/multiple-problems.yaml:17:12: branding.primary: text colour #FFFFFF on primary #F7941D has contrast 2.28:1, below the WCAG AA minimum of 4.5:1\n"
+        "  hint: darken the primary colour (for white text) or change branding.text_on_primary\n"
+        "{bad}/multiple-problems.yaml:46:13: services[0].agency: unknown agency 'DINAS-X' (known: DBMBK, PEMKOT-BL)\n"
+        "  hint: add the agency under 'agencies'\n"
+        "{bad}/multiple-problems.yaml:63:11: services[1].code: duplicate service code 'JALAN-RUSAK' (also services[0])\n"
+        "  hint: give each service its own code"
+    ),
+    "not-utf8": ("{bad}/not-utf8.yaml:6:23: profile is not UTF-8 text (byte 0xfc)\n  hint: save the file as UTF-8"),
+    "prices-without-commodities": (
+        "{bad}/prices-without-commodities.yaml:73:46: modules.prices: the prices module is on but no commodities are listed\n"
+        "  hint: list the commodities to track, or set modules.prices: false"
+    ),
+    "province-code-not-quoted": (
+        "{bad}/province-code-not-quoted.yaml:3:9: province.code: expected text, found the number 18\n"
+        '  hint: quote the value, e.g. code: "18"'
+    ),
+    "region-bad-segment": (
+        "{bad}/files/regions-segment.csv:3:1: regions[1].code: '18.71.1': segment 3 '1' must have 2 digits\n"
+        "  hint: Kemendagri codes are dotted 2-2-2-4 digits, e.g. 18.71.01.1003"
+    ),
+    "region-duplicate-code": (
+        "{bad}/files/regions-duplicate.csv:5:1: regions[3].code: duplicate region code '18.71.01.1001' (first on line 4)\n"
+        "  hint: each region appears once"
+    ),
+    "region-kind-contradiction": (
+        "{bad}/files/regions-kind.csv:2:1: regions[0].kind: kind 'kabupaten' contradicts code '18.71', which is a kota\n"
+        "  hint: kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa"
+    ),
+    "region-missing-parent": (
+        "{bad}/files/regions-orphan.csv:4:1: regions[2].code: the parent '18.71.02' of '18.71.02.1001' is not in the regions list\n"
+        "  hint: add the parent region or fix the code"
+    ),
+    "region-outside-province": (
+        "{bad}/files/regions-outside.csv:6:1: regions[4].code: '31.71' is not under the province's code '18'\n"
+        "  hint: every region code starts with '18.'"
+    ),
+    "region-parent-mismatch": (
+        "{bad}/files/regions-parent.csv:4:1: regions[2].parent: '18.71.01.1001' does not nest under its parent '18.71.02'\n"
+        "  hint: a region's code extends its parent's code; the parent of '18.71.01.1001' is '18.71.01'"
+    ),
+    "region-village-digit": (
+        "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.3001': a village code's last segment starts with 1 (kelurahan) or 2 (desa), not 3\n"
+        "  hint: check the official code list"
+    ),
+    "regions-bad-header": (
+        "{bad}/files/regions-header.csv:1:1: unknown regions CSV header 'kode_wilayah;nama'\n"
+        "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
+    ),
+    "regions-file-missing": (
+        "{bad}/regions-file-missing.yaml:72:9: regions.file: regions file not found ({bad}/files/no-such-regions.csv)\n"
+        "  hint: check the path; looked for {bad}/files/no-such-regions.csv"
+    ),
+    "regions-two-sources": (
+        "{bad}/regions-two-sources.yaml:72:3: regions: give exactly one of 'file' (a CSV next to the profile) or 'items' (an inline list)\n"
+        "  hint: keep either 'file' or 'items'"
+    ),
+    "schema-version": ("{bad}/schema-version.yaml:1:17: schema_version: the number 2 is not allowed; expected 1"),
+    "slug-dot-dot": (
+        "{bad}/slug-dot-dot.yaml:11:9: app.slug: must not contain '..'\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "slug-path-separator": (
+        "{bad}/slug-path-separator.yaml:11:9: app.slug: must not contain path separators ('/' or '\\')\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "slug-template-syntax": (
+        "{bad}/slug-template-syntax.yaml:11:9: app.slug: must not contain template syntax ('{{', '{%' or '{#')\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "slug-uppercase": (
+        "{bad}/slug-uppercase.yaml:11:9: app.slug: 'Uji_In' is not a safe slug (it names the replica's directory and Docker image)\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "timezone-unknown": (
+        "{bad}/timezone-unknown.yaml:7:13: province.timezone: unknown IANA timezone 'Asia/Jakart'\n"
+        "  hint: did you mean 'Asia/Jakarta'?"
+    ),
+    "top-level-list": ("{bad}/top-level-list.yaml:1:1: profile must be a YAML mapping of keys to values, found a list"),
+    "unknown-agency-region": (
+        "{bad}/unknown-agency-region.yaml:37:13: agencies[1].region: unknown region '18.75'\n"
+        "  hint: use the province code '18' or a code from the regions list"
+    ),
+    "unknown-agency": (
+        "{bad}/unknown-agency.yaml:46:13: services[0].agency: unknown agency 'DINAS-X' (known: DBMBK, PEMKOT-BL)\n"
+        "  hint: add the agency under 'agencies'"
+    ),
+    "unknown-field": (
+        "{bad}/unknown-field.yaml:7:12: province.timezon: unknown field 'timezon'\n  hint: did you mean 'timezone'?"
+    ),
+    "unknown-group": (
+        "{bad}/unknown-group.yaml:64:12: services[1].group: unknown group 'kependudukn' (known: infrastruktur, kependudukan)\n"
+        "  hint: did you mean 'kependudukan'?"
+    ),
+    "valuelist-without-values": (
+        "{bad}/valuelist-without-values.yaml:59:9: services[0].attributes[1]: a multivaluelist attribute needs at least one entry in 'values'\n"
+        "  hint: add 'values:' as a list of {key, name}, or use the string, text, number or datetime datatype"
+    ),
+    "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
+}
+
+
+def test_every_bad_profile_has_an_expected_message():
+    assert sorted(p.stem for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_library_reports_the_whole_message(name, monkeypatch):
+    monkeypatch.chdir(BAD.parent.parent.parent)
+    with pytest.raises(ProfileError) as caught:
+        load_profile(f"tests/profiles/bad/{name}.yaml")
+    assert str(caught.value) == EXPECTED[name].replace("{bad}", "tests/profiles/bad")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_cli_prints_the_message_and_exits_2(name, monkeypatch):
+    monkeypatch.chdir(BAD.parent.parent.parent)
+    result = CliRunner().invoke(app, ["validate", f"tests/profiles/bad/{name}.yaml"])
+    assert result.exit_code == 2
+    expected = EXPECTED[name].replace("{bad}", "tests/profiles/bad")
+    count = sum(1 for line in expected.splitlines() if not line.startswith("  hint:"))
+    tail = f"\n{count} problems found.\n" if count > 1 else "\n"
+    assert result.stderr == expected + tail
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
