@@ -142,6 +142,42 @@ def regions_import(
         typer.echo(f"note: {note}")
 
 
+@app.command()
+def new(
+    profile: Annotated[Path, typer.Option("--profile", "-p", help="The province profile (YAML).", show_default=False)],
+    dest: Annotated[
+        Path | None, typer.Argument(help="Where to create the replica [default: ./<app slug>].", show_default=False)
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(help="Another template source (path or git URL) instead of the shipped one.", show_default=False),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option(help="Template version (git tag or commit) to render.", show_default=False)
+    ] = None,
+) -> None:
+    """Render a complete, branded service project for a province into its own git repository."""
+    from .generate import generate
+
+    try:
+        result = generate(profile, dest, template=template, vcs_ref=vcs_ref)
+    except JakiForgeError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was written", err=True)
+        raise typer.Exit(130) from None
+    app_name = result.profile.profile.app.name
+    typer.echo(
+        f"Created {app_name} in {result.path} (template {result.template_version}, "
+        f"commit {result.commit[:10]}, {result.seconds:.1f} s)."
+    )
+    typer.echo("Next steps:")
+    typer.echo(f"  cd {result.path}")
+    typer.echo("  python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]'")
+    typer.echo("  python -m app serve          # migrates and seeds SQLite, then serves on :8000")
+    typer.echo("  pytest                       # the replica's own test suite")
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -1,0 +1,114 @@
+"""`new`: render a replica from the template into a fresh git repository, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import template_data
+from .errors import DestinationError, TemplateError
+from .gitrepo import init_and_commit
+from .profile import LoadedProfile, load_profile
+from .replica import read_answers
+from .templates import TemplateSource, resolve_source
+
+STATIC_DIR = Path("app/static")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `generate` made."""
+
+    path: Path
+    commit: str
+    template_version: str
+    profile: LoadedProfile
+    seconds: float
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_destination(dest: Path) -> None:
+    """Refuse a destination that exists and is not an empty directory."""
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise DestinationError(f"{dest} exists and is not a directory; choose another destination")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise DestinationError(
+            f"{dest} already exists and is not empty; choose another destination or remove it first "
+            "(to bring an existing replica up to date, use `jaki-forge update`)"
+        )
+
+
+def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
+    """Render the template with copier into the empty directory `target`."""
+    from copier import run_copy
+    from copier.errors import CopierError
+    from plumbum import ProcessExecutionError
+
+    try:
+        with source.reachable():
+            run_copy(
+                source.url,
+                target,
+                data={"profile": template_data(loaded)},
+                vcs_ref=source.ref,
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                cleanup_on_error=False,
+            )
+    except CopierError as error:
+        raise TemplateError(f"copier could not render the template from {source.url}: {error}") from None
+    except ProcessExecutionError as error:
+        detail = (error.stderr or str(error)).strip().splitlines()
+        raise TemplateError(
+            f"git failed while reading the template from {source.url}: {detail[-1] if detail else error}; "
+            "check --template and --vcs-ref"
+        ) from None
+    if loaded.logo_path.suffix.lower() == ".png":
+        static = target / STATIC_DIR
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(loaded.logo_path, static / "logo.png")
+
+
+def generate(
+    profile: str | Path | LoadedProfile,
+    dest: str | Path | None = None,
+    *,
+    template: str | None = None,
+    vcs_ref: str | None = None,
+) -> Generated:
+    """Validate `profile`, render the replica at `dest` (default ./<slug>), make it a git repo.
+
+    Nothing is left at `dest` when anything fails or the user interrupts.
+    """
+    started = time.perf_counter()
+    loaded = profile if isinstance(profile, LoadedProfile) else load_profile(profile)
+    dest = Path(dest) if dest is not None else Path.cwd() / loaded.profile.app.slug
+    check_destination(dest)
+    source = resolve_source(template, vcs_ref)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    try:
+        render(loaded, staging, source)
+        answers = read_answers(staging)
+        version = str(answers.get("_commit") or "unversioned")
+        commit = init_and_commit(
+            staging, f"Generate {loaded.profile.app.name} from the jaki-forge template {version}"
+        )
+        staging.chmod(0o777 & ~_umask())  # mkdtemp made it private; give it the usual mode
+        if dest.is_dir():
+            dest.rmdir()  # empty, checked above
+        staging.rename(dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Generated(dest, commit, version, loaded, time.perf_counter() - started)

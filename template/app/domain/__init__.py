@@ -1,0 +1,1 @@
+"""Domain logic, independent of HTTP: seeding, routing, workflow, SLA, storage and more."""

@@ -1,0 +1,65 @@
+"""Service catalogue queries: localisation, search and filtering."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.errors import NotFoundError
+from app.domain.text import normalise
+from app.models import Agency, Service, ServiceGroup
+
+REQUESTABLE_KINDS = frozenset({"report", "application"})
+
+
+def localise(texts: dict[str, str], lang: str) -> str:
+    """The text in `lang`, falling back to Indonesian."""
+    return texts.get(lang) or texts.get("id") or ""
+
+
+def list_groups(session: Session) -> list[ServiceGroup]:
+    """Active groups in profile order."""
+    stmt = select(ServiceGroup).where(ServiceGroup.active.is_(True)).order_by(ServiceGroup.position)
+    return list(session.scalars(stmt))
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    """Active agencies ordered by code."""
+    return list(session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)))
+
+
+def list_services(
+    session: Session,
+    *,
+    query: str | None = None,
+    group: str | None = None,
+    kind: str | None = None,
+    requestable: bool = False,
+) -> list[Service]:
+    """Active services, optionally matching every word of `query` in names or keywords."""
+    stmt = select(Service).where(Service.active.is_(True)).order_by(Service.position)
+    if group:
+        stmt = stmt.where(Service.group_code == group)
+    if kind:
+        stmt = stmt.where(Service.kind == kind)
+    if requestable:
+        stmt = stmt.where(Service.kind.in_(REQUESTABLE_KINDS))
+    services = list(session.scalars(stmt))
+    words = normalise(query or "").split()
+    if words:
+        services = [s for s in services if all(_matches(s.search_text, word) for word in words)]
+    return services
+
+
+def _matches(search_text: str, word: str) -> bool:
+    return any(token.startswith(word) for token in search_text.split())
+
+
+def get_service(session: Session, code: str, *, requestable: bool = False) -> Service:
+    """The active service with `code`; NotFoundError otherwise."""
+    service = session.get(Service, code)
+    if service is None or not service.active:
+        raise NotFoundError(f"Service {code!r} does not exist.")
+    if requestable and service.kind not in REQUESTABLE_KINDS:
+        raise NotFoundError(f"Service {code!r} does not accept requests.")
+    return service

@@ -1,0 +1,298 @@
+"""Filing reports (validation, routing, SLA, photos, forwarding) and officers' views of them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from app.core.profile import Profile
+from app.core.security import hash_secret, new_secret
+from app.domain import regions
+from app.domain.attributes import validate_attributes
+from app.domain.catalogue import get_service
+from app.domain.sla import add_working_days
+from app.domain.storage import Storage
+from app.domain.tracking import new_tracking_number, tracking_prefix
+from app.domain.uploads import EXTENSIONS, check_photo
+from app.domain.workflow import OPEN_STATUSES, record_transition
+from app.models import (
+    Agency,
+    Citizen,
+    Officer,
+    Region,
+    Report,
+    ReportForward,
+    ReportPhoto,
+    ReportStatus,
+    Service,
+    utcnow,
+)
+
+MAX_DESCRIPTION = 5000
+
+
+@dataclass(frozen=True)
+class Route:
+    """The handling unit of a report: an agency in a region."""
+
+    agency: Agency
+    region: Region
+    outside_authority: bool
+
+
+@dataclass
+class NewReport:
+    """Everything a reporter submits."""
+
+    service_code: str
+    description: str
+    region_code: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    address: str | None = None
+    attributes: dict[str, str | list[str]] = field(default_factory=dict)
+    photos: list[tuple[str, bytes]] = field(default_factory=list)
+    media_url: str | None = None
+    is_public: bool = False
+    anonymous: bool = False
+    citizen: Citizen | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    source: str = "api"
+    api_key_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    """A stored report and, for guest reports, the access code shown to the reporter once."""
+
+    report: Report
+    access_code: str | None
+
+
+def route(session: Session, service: Service, location: Region | None, *, province: str) -> Route:
+    """Agency = the service's agency; region = the location's ancestor at the service's level.
+
+    Without a known location the report goes to the province. Services of an external agency
+    are outside the province's authority: they are routed the same way and then forwarded.
+    """
+    agency = service.agency
+    if location is None:
+        region = regions.get_region(session, province)
+    else:
+        region = regions.ancestor_at_level(session, location, regions.LEVELS[service.level])
+    return Route(agency=agency, region=region, outside_authority=agency.external)
+
+
+def _check_location(session: Session, data: NewReport, province: str) -> Region | None:
+    if (data.lat is None) != (data.long is None):
+        raise InvalidError("Give both lat and long, or neither.")
+    if data.lat is not None and not -90 <= data.lat <= 90:
+        raise InvalidError("lat must be between -90 and 90.")
+    if data.long is not None and not -180 <= data.long <= 180:
+        raise InvalidError("long must be between -180 and 180.")
+    location = None
+    if data.region_code:
+        location = regions.get_region(session, data.region_code)
+        if not regions.contains(province, location.code):
+            raise InvalidError(f"Region {location.code!r} is outside this province.")
+    if location is None and data.lat is None and not (data.address and data.address.strip()):
+        raise InvalidError("A location is required: a village code, lat/long or an address.")
+    return location
+
+
+def _check_reporter(data: NewReport) -> None:
+    if data.source == "api" and data.citizen is None and not (
+        data.contact_email or data.contact_phone
+    ):
+        raise InvalidError(
+            "Log in, or give a contact e-mail or phone number so the office can reach you."
+        )
+
+
+def _unique_tracking_number(session: Session, prefix: str, year: int) -> str:
+    while True:
+        number = new_tracking_number(prefix, year)
+        if session.scalar(select(Report.id).where(Report.tracking_number == number)) is None:
+            return number
+
+
+def file_report(
+    session: Session,
+    data: NewReport,
+    *,
+    settings: Settings,
+    profile: Profile,
+    storage: Storage,
+    now: datetime | None = None,
+) -> FiledReport:
+    """Validate, route and store a new report (status Menunggu) with its photos."""
+    now = now or utcnow()
+    service = get_service(session, data.service_code, requestable=True)
+    description = data.description.strip()
+    if not description:
+        raise InvalidError("A description is required.")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidError(f"The description is longer than {MAX_DESCRIPTION} characters.")
+    location = _check_location(session, data, profile.province.code)
+    _check_reporter(data)
+    if len(data.photos) > settings.max_photos:
+        raise InvalidError(f"At most {settings.max_photos} photos can be attached to a report.")
+    photos = [
+        (check_photo(content, filename=name, max_bytes=settings.upload_max_bytes), content)
+        for name, content in data.photos
+    ]
+    attributes = validate_attributes(service.attributes, data.attributes)
+    handling = route(session, service, location, province=profile.province.code)
+    prefix = tracking_prefix(profile.app.slug, settings.tracking_prefix)
+    access_code = None if data.citizen else new_secret(9)
+    report = Report(
+        tracking_number=_unique_tracking_number(session, prefix, now.year),
+        token=secrets.token_hex(16),
+        service_code=service.code,
+        description=description,
+        attributes=attributes,
+        region_code=location.code if location else None,
+        lat=data.lat,
+        long=data.long,
+        address=(data.address or "").strip() or None,
+        media_url=data.media_url,
+        handling_agency_code=handling.agency.code,
+        handling_region_code=handling.region.code,
+        outside_authority=handling.outside_authority,
+        is_public=data.is_public,
+        anonymous=data.anonymous,
+        citizen_id=data.citizen.id if data.citizen else None,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        contact_phone=data.contact_phone,
+        access_code_hash=hash_secret(access_code) if access_code else None,
+        source=data.source,
+        api_key_id=data.api_key_id,
+        created_at=now,
+        updated_at=now,
+        due_at=add_working_days(now, service.sla_days, timezone=profile.province.timezone),
+    )
+    record_transition(report, ReportStatus.MENUNGGU, note=None, actor="reporter")
+    report.transitions[0].created_at = now
+    if handling.outside_authority:
+        report.forwards.append(
+            ReportForward(
+                agency_code=handling.agency.code,
+                contact=handling.agency.contact,
+                note=f"Outside the province's authority; forwarded to {handling.agency.name}.",
+                created_at=now,
+            )
+        )
+    saved: list[str] = []
+    try:
+        for index, (media_type, content) in enumerate(photos, start=1):
+            key = f"reports/{report.tracking_number}/{index}.{EXTENSIONS[media_type]}"
+            storage.save(key, content, content_type=media_type)
+            saved.append(key)
+            report.photos.append(
+                ReportPhoto(storage_key=key, content_type=media_type, size=len(content))
+            )
+        session.add(report)
+        session.commit()
+    except Exception:
+        session.rollback()
+        for key in saved:
+            storage.delete(key)
+        raise
+    return FiledReport(report=report, access_code=access_code)
+
+
+def get_by_number(session: Session, number: str) -> Report:
+    """The report with tracking number `number`; NotFoundError otherwise."""
+    report = session.scalar(select(Report).where(Report.tracking_number == number.strip().upper()))
+    if report is None:
+        raise NotFoundError(f"No report has tracking number {number!r}.")
+    return report
+
+
+def officer_can_see(officer: Officer, report: Report) -> bool:
+    """Handling region inside the officer's region and, for agency officers, their agency."""
+    if not regions.contains(officer.region_code, report.handling_region_code):
+        return False
+    return officer.agency_code is None or officer.agency_code == report.handling_agency_code
+
+
+def visible_reports(officer: Officer) -> Select[tuple[Report]]:
+    """SELECT of the reports `officer` may see and act on."""
+    stmt = select(Report).where(
+        regions.contains_clause(officer.region_code, Report.handling_region_code)
+    )
+    if officer.agency_code is not None:
+        stmt = stmt.where(Report.handling_agency_code == officer.agency_code)
+    return stmt
+
+
+def get_for_officer(session: Session, officer: Officer, number: str) -> Report:
+    """A report the officer may see; reports outside their scope look absent (404)."""
+    report = get_by_number(session, number)
+    if not officer_can_see(officer, report):
+        raise NotFoundError(f"No report has tracking number {number!r} in your area.")
+    return report
+
+
+def list_for_officer(
+    session: Session,
+    officer: Officer,
+    *,
+    status: ReportStatus | None = None,
+    overdue: bool | None = None,
+    service_code: str | None = None,
+    now: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Report]:
+    """Reports in the officer's scope, newest first, optionally only overdue ones."""
+    now = now or utcnow()
+    stmt = visible_reports(officer)
+    if status is not None:
+        stmt = stmt.where(Report.status == status)
+    if service_code:
+        stmt = stmt.where(Report.service_code == service_code)
+    if overdue is True:
+        stmt = stmt.where(Report.status.in_(OPEN_STATUSES), Report.due_at < now)
+    elif overdue is False:
+        stmt = stmt.where(~(Report.status.in_(OPEN_STATUSES) & (Report.due_at < now)))
+    stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(stmt).unique())
+
+
+def check_reporter(report: Report, *, citizen: Citizen | None, access_code: str | None) -> None:
+    """The caller is the report's citizen, or holds the guest access code."""
+    if citizen is not None and report.citizen_id == citizen.id:
+        return
+    if (
+        access_code
+        and report.access_code_hash
+        and secrets.compare_digest(report.access_code_hash, hash_secret(access_code))
+    ):
+        return
+    raise ForbiddenError("Only the reporter can do this (log in or give the access code).")
+
+
+def rate(report: Report, *, score: int, comment: str | None, now: datetime | None = None) -> Report:
+    """Record the reporter's rating once, only after Selesai."""
+    if report.status != ReportStatus.SELESAI:
+        raise ConflictError(
+            f"A report can be rated only once it is Selesai; this one is {report.status.value}."
+        )
+    if report.rated_at is not None:
+        raise ConflictError("This report has already been rated.")
+    if not 1 <= score <= 5:
+        raise InvalidError("The score must be between 1 and 5.")
+    report.rating_score = score
+    report.rating_comment = (comment or "").strip() or None
+    report.rated_at = now or utcnow()
+    return report
+

@@ -1,0 +1,38 @@
+"""SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
+
+from app.models.account import ApiKey, Citizen, Officer, OfficerRole
+from app.models.base import Base, utcnow
+from app.models.catalogue import Agency, Service, ServiceGroup
+from app.models.content import AppMeta, Commodity, CommodityPrice, Integration, NewsItem
+from app.models.region import Region, RegionSearchKey
+from app.models.report import (
+    Report,
+    ReportForward,
+    ReportPhoto,
+    ReportStatus,
+    ReportTransition,
+)
+
+__all__ = [
+    "Agency",
+    "ApiKey",
+    "AppMeta",
+    "Base",
+    "Citizen",
+    "Commodity",
+    "CommodityPrice",
+    "Integration",
+    "NewsItem",
+    "Officer",
+    "OfficerRole",
+    "Region",
+    "RegionSearchKey",
+    "Report",
+    "ReportForward",
+    "ReportPhoto",
+    "ReportStatus",
+    "ReportTransition",
+    "Service",
+    "ServiceGroup",
+    "utcnow",
+]

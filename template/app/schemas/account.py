@@ -1,0 +1,78 @@
+"""Citizen and officer account schemas, login and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.models import OfficerRole
+from app.schemas.common import ORMModel
+
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+]
+Password = Annotated[str, Field(min_length=8, max_length=128)]
+
+
+class Token(BaseModel):
+    """A bearer token."""
+
+    access_token: str
+    token_type: str = "bearer"
+
+
+class LoginRequest(BaseModel):
+    """E-mail and password."""
+
+    email: Email
+    password: str
+
+
+class CitizenBase(BaseModel):
+    """Fields shared by citizen schemas."""
+
+    email: Email
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    phone: Annotated[str | None, Field(max_length=32)] = None
+
+
+class CitizenCreate(CitizenBase):
+    """Registration."""
+
+    password: Password
+
+
+class CitizenPublic(CitizenBase, ORMModel):
+    """A citizen as shown to themselves."""
+
+    id: int
+    created_at: datetime
+
+
+class OfficerBase(BaseModel):
+    """Fields shared by officer schemas."""
+
+    email: Email
+    full_name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: OfficerRole
+    region_code: str
+    agency_code: str | None = None
+
+
+class OfficerCreate(OfficerBase):
+    """A new officer, created by an admin."""
+
+    password: Password
+
+
+class OfficerPublic(OfficerBase, ORMModel):
+    """An officer."""
+
+    id: int
+    active: bool
+    created_at: datetime
