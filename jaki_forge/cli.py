@@ -178,6 +178,119 @@ def new(
     typer.echo("  pytest                       # the replica's own test suite")
 
 
+ReplicaArg = Annotated[Path, typer.Argument(help="The replica (a git repository made by `new`).")]
+TemplateOpt = Annotated[
+    str | None, typer.Option(help="Read template versions from this source instead of the recorded one.")
+]
+
+
+@app.command()
+def update(
+    dest: ReplicaArg = Path("."),
+    to: Annotated[str | None, typer.Option(help="Template version to update to [default: newest].")] = None,
+    profile: Annotated[
+        Path | None, typer.Option(help="Re-render with this (changed) profile in the same merge.", show_default=False)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; touch nothing.")] = False,
+    template: TemplateOpt = None,
+) -> None:
+    """Re-apply the template (newer version and/or changed profile) with a 3-way merge that keeps local edits."""
+    from .update import update as run
+
+    try:
+        result = run(dest, to=to, profile=profile, dry_run=dry_run, template=template)
+    except JakiForgeError as error:
+        _fail(error)
+    changes = result.changes
+    moved = (
+        f"{result.from_version} -> {result.to_version}"
+        if result.from_version != result.to_version
+        else (f"{result.to_version} (profile change)" if profile else f"{result.to_version}, already up to date")
+    )
+    typer.echo(f"{'Dry run: ' if result.dry_run else ''}{result.path.name}: template {moved}")
+    for label, files in (
+        ("added", changes.added),
+        ("updated", changes.updated),
+        ("removed", changes.removed),
+        ("conflict", changes.conflicts),
+    ):
+        typer.echo(f"  {label:<9}{len(files)}")
+        for name in files if label == "conflict" or len(files) <= 20 else [*files[:20], "…"]:
+            typer.echo(f"    {name}")
+    if result.dry_run:
+        raise typer.Exit(EXIT_OK if result.clean else EXIT_FAILED)
+    if result.committed:
+        typer.echo(f"Committed {result.committed[:10]}. Undo with: git reset --hard {result.pre_update_ref}")
+    if not result.clean:
+        typer.echo("Conflicts remain (git shows them as unmerged). Next steps:")
+        typer.echo(f"  cd {result.path}")
+        typer.echo("  edit the files above: keep what you need between <<<<<<< and >>>>>>>")
+        typer.echo("  git add <files> && git commit -m 'Update template'")
+        typer.echo(f"  or undo the whole update: git reset --hard {result.pre_update_ref}")
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def check(
+    dest: ReplicaArg = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    template: TemplateOpt = None,
+) -> None:
+    """Tell whether the replica is behind the newest template version (exit 1 when behind)."""
+    from .drift import check as run
+
+    try:
+        result = run(dest, template=template)
+    except JakiForgeError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    elif result.behind:
+        typer.echo(
+            f"{result.path.name}: template {result.current}, behind by {len(result.newer)} "
+            f"(newest {result.latest}); run `jaki-forge update`"
+        )
+    else:
+        typer.echo(f"{result.path.name}: template {result.current}, up to date")
+    raise typer.Exit(EXIT_FAILED if result.behind else EXIT_OK)
+
+
+@app.command()
+def diff(
+    dest: ReplicaArg = Path("."),
+    upcoming: Annotated[
+        bool, typer.Option("--upcoming", help="Also list local changes the next template version touches.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    template: TemplateOpt = None,
+) -> None:
+    """List what the province changed relative to a clean render of its recorded version and profile."""
+    from .drift import diff as run
+
+    try:
+        result = run(dest, upcoming=upcoming, template=template)
+    except JakiForgeError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    typer.echo(f"{result.path.name}: local changes against template {result.version}")
+    for label, files in (("added", result.added), ("edited", result.edited), ("deleted", result.deleted)):
+        typer.echo(f"  {label:<8}{len(files)}")
+        for name in files:
+            typer.echo(f"    {name}")
+    if upcoming:
+        if result.upcoming_version is None:
+            typer.echo("No newer template version.")
+        else:
+            typer.echo(
+                f"Template {result.upcoming_version} changes {len(result.upcoming_changes)} files; "
+                f"{len(result.at_risk)} of them are changed here too (conflict risk):"
+            )
+            for name in result.at_risk:
+                typer.echo(f"    {name}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

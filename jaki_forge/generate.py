@@ -48,7 +48,16 @@ def check_destination(dest: Path) -> None:
 
 
 def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
-    """Render the template with copier into the empty directory `target`."""
+    """Render the template for a validated profile into the empty directory `target`."""
+    render_data({"profile": template_data(loaded)}, target, source)
+    if loaded.logo_path.suffix.lower() == ".png":
+        static = target / STATIC_DIR
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(loaded.logo_path, static / "logo.png")
+
+
+def render_data(data: dict, target: Path, source: TemplateSource) -> None:
+    """Render the template with copier and the given answers into the empty directory `target`."""
     from copier import run_copy
     from copier.errors import CopierError
     from plumbum import ProcessExecutionError
@@ -58,7 +67,7 @@ def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
             run_copy(
                 source.url,
                 target,
-                data={"profile": template_data(loaded)},
+                data=data,
                 vcs_ref=source.ref,
                 defaults=True,
                 overwrite=True,
@@ -73,10 +82,6 @@ def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
             f"git failed while reading the template from {source.url}: {detail[-1] if detail else error}; "
             "check --template and --vcs-ref"
         ) from None
-    if loaded.logo_path.suffix.lower() == ".png":
-        static = target / STATIC_DIR
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(loaded.logo_path, static / "logo.png")
 
 
 def generate(
@@ -101,9 +106,7 @@ def generate(
         render(loaded, staging, source)
         answers = read_answers(staging)
         version = str(answers.get("_commit") or "unversioned")
-        commit = init_and_commit(
-            staging, f"Generate {loaded.profile.app.name} from the jaki-forge template {version}"
-        )
+        commit = init_and_commit(staging, f"Generate {loaded.profile.app.name} from the jaki-forge template {version}")
         staging.chmod(0o777 & ~_umask())  # mkdtemp made it private; give it the usual mode
         if dest.is_dir():
             dest.rmdir()  # empty, checked above

@@ -21,7 +21,7 @@ def read_answers(path: Path) -> dict:
         )
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(answers.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+        data = yaml.load(answers.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
         raise DestinationError(f"{answers} is not valid YAML ({error}); restore it from git") from None
     if not isinstance(data, dict) or "profile" not in data:

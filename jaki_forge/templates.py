@@ -30,6 +30,10 @@ class TemplateSource:
     local: Path | None = None
     ref: str | None = None
 
+    def with_ref(self, ref: str | None) -> TemplateSource:
+        """The same source at another version."""
+        return TemplateSource(url=self.url, local=self.local, ref=ref)
+
     @contextlib.contextmanager
     def reachable(self) -> Iterator[None]:
         """Make `url` resolve to `local` for every git command run inside the block."""

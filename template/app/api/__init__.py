@@ -1,0 +1,1 @@
+"""HTTP layer: dependencies, routers and the Open311 formats."""

@@ -1,0 +1,134 @@
+"""FastAPI dependencies: session, settings, profile, storage and the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.profile import Profile
+from app.core.security import read_access_token
+from app.domain.storage import Storage
+from app.models import Citizen, Officer, OfficerRole
+from app.schemas.common import Lang
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for one request."""
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return request.app.state.settings
+
+
+def get_app_profile(request: Request) -> Profile:
+    """The province profile."""
+    return request.app.state.profile
+
+
+def get_storage(request: Request) -> Storage:
+    """The file storage backend."""
+    return request.app.state.storage
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ProfileDep = Annotated[Profile, Depends(get_app_profile)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
+LangDep = Annotated[Lang, Query(description="Language of names and descriptions.")]
+
+_bearer = HTTPBearer(auto_error=False)
+CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _unauthorised(detail: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def _subject(credentials: HTTPAuthorizationCredentials | None, settings: Settings) -> str | None:
+    if credentials is None:
+        return None
+    subject = read_access_token(credentials.credentials, secret_key=settings.secret_key)
+    if subject is None:
+        raise _unauthorised("The bearer token is invalid or has expired; log in again.")
+    return subject
+
+
+def _account_id(subject: str | None, kind: str) -> int | None:
+    if subject is None:
+        return None
+    prefix, _, value = subject.partition(":")
+    return int(value) if prefix == kind and value.isdigit() else None
+
+
+def get_optional_citizen(
+    session: SessionDep, settings: SettingsDep, credentials: CredentialsDep
+) -> Citizen | None:
+    """The logged-in citizen, or None for guests."""
+    account_id = _account_id(_subject(credentials, settings), "citizen")
+    if account_id is None:
+        return None
+    citizen = session.get(Citizen, account_id)
+    if citizen is None or not citizen.active:
+        raise _unauthorised("This citizen account no longer exists or is disabled.")
+    return citizen
+
+
+OptionalCitizen = Annotated[Citizen | None, Depends(get_optional_citizen)]
+
+
+def get_current_citizen(citizen: OptionalCitizen) -> Citizen:
+    """The logged-in citizen; 401 otherwise."""
+    if citizen is None:
+        raise _unauthorised("Log in as a citizen to do this.")
+    return citizen
+
+
+CurrentCitizen = Annotated[Citizen, Depends(get_current_citizen)]
+
+
+def get_current_officer(
+    session: SessionDep, settings: SettingsDep, credentials: CredentialsDep
+) -> Officer:
+    """The logged-in officer; 401 otherwise."""
+    account_id = _account_id(_subject(credentials, settings), "officer")
+    if account_id is None:
+        raise _unauthorised("Log in as an officer to do this.")
+    officer = session.get(Officer, account_id)
+    if officer is None or not officer.active:
+        raise _unauthorised("This officer account no longer exists or is disabled.")
+    return officer
+
+
+CurrentOfficer = Annotated[Officer, Depends(get_current_officer)]
+
+
+def get_current_supervisor(officer: CurrentOfficer) -> Officer:
+    """An officer with the supervisor or admin role; 403 otherwise."""
+    if officer.role not in (OfficerRole.SUPERVISOR, OfficerRole.ADMIN):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "This needs a supervisor or an admin.")
+    return officer
+
+
+CurrentSupervisor = Annotated[Officer, Depends(get_current_supervisor)]
+
+
+def get_current_admin(officer: CurrentOfficer) -> Officer:
+    """An officer with the admin role; 403 otherwise."""
+    if officer.role != OfficerRole.ADMIN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "This needs an admin.")
+    return officer
+
+
+CurrentAdmin = Annotated[Officer, Depends(get_current_admin)]

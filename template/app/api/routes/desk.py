@@ -1,0 +1,78 @@
+"""The officers' desk: reports in scope, transitions, closure verification, photos."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import CurrentOfficer, CurrentSupervisor, SessionDep, StorageDep
+from app.core.errors import NotFoundError
+from app.domain import workflow
+from app.domain.reports import get_for_officer, list_for_officer
+from app.models import ReportStatus, utcnow
+from app.schemas.report import ReportDetail, ReportSummary, TransitionCreate
+
+router = APIRouter(prefix="/desk/reports", tags=["desk"])
+
+
+@router.get("", response_model=list[ReportSummary])
+def read_reports(
+    session: SessionDep,
+    officer: CurrentOfficer,
+    status: ReportStatus | None = None,
+    overdue: Annotated[bool | None, Query(description="Only overdue (or on-time) reports.")] = None,
+    service_code: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ReportSummary]:
+    """Reports handled inside the officer's scope, newest first."""
+    now = utcnow()
+    found = list_for_officer(
+        session,
+        officer,
+        status=status,
+        overdue=overdue,
+        service_code=service_code,
+        now=now,
+        limit=limit,
+        offset=offset,
+    )
+    return [ReportSummary.of(r, now=now) for r in found]
+
+
+@router.get("/{number}", response_model=ReportDetail)
+def read_report(session: SessionDep, officer: CurrentOfficer, number: str) -> ReportDetail:
+    """A report in scope; anonymous reporters' contacts stay hidden."""
+    report = get_for_officer(session, officer, number)
+    return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
+
+
+@router.post("/{number}/transitions", response_model=ReportDetail)
+def move_report(
+    session: SessionDep, officer: CurrentOfficer, number: str, body: TransitionCreate
+) -> ReportDetail:
+    """Move a report along the workflow (409 when the move is not allowed)."""
+    report = get_for_officer(session, officer, number)
+    workflow.transition(session, report, body.to_status, note=body.note, officer=officer)
+    return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
+
+
+@router.post("/{number}/verify", response_model=ReportDetail)
+def verify_report(session: SessionDep, officer: CurrentSupervisor, number: str) -> ReportDetail:
+    """A supervisor confirms the closure of a Selesai report."""
+    report = get_for_officer(session, officer, number)
+    workflow.verify_closure(session, report, supervisor=officer)
+    return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
+
+
+@router.get("/{number}/photos/{photo_id}", response_class=Response)
+def read_photo(
+    session: SessionDep, storage: StorageDep, officer: CurrentOfficer, number: str, photo_id: int
+) -> Response:
+    """A photo of a report in scope."""
+    report = get_for_officer(session, officer, number)
+    photo = next((p for p in report.photos if p.id == photo_id), None)
+    if photo is None:
+        raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
+    return Response(content=storage.load(photo.storage_key), media_type=photo.content_type)

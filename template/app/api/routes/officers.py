@@ -1,0 +1,67 @@
+"""Officer accounts: admins create officers inside their own scope."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.api.deps import CurrentAdmin, CurrentOfficer, SessionDep
+from app.core.errors import ConflictError, ForbiddenError, NotFoundError
+from app.core.security import hash_password
+from app.domain import regions
+from app.models import Agency, Officer
+from app.schemas.account import OfficerCreate, OfficerPublic
+
+router = APIRouter(prefix="/officers", tags=["officers"])
+
+
+def create_officer(session: Session, body: OfficerCreate) -> Officer:
+    """Store a new officer after checking the e-mail, region and agency."""
+    if session.scalar(select(Officer.id).where(Officer.email == body.email)) is not None:
+        raise ConflictError(f"An officer with e-mail {body.email} already exists.")
+    regions.get_region(session, body.region_code)
+    if body.agency_code is not None:
+        agency = session.get(Agency, body.agency_code)
+        if agency is None or not agency.active:
+            raise NotFoundError(f"Agency {body.agency_code!r} does not exist.")
+    officer = Officer(
+        email=body.email,
+        full_name=body.full_name,
+        password_hash=hash_password(body.password),
+        role=body.role,
+        region_code=body.region_code,
+        agency_code=body.agency_code,
+    )
+    session.add(officer)
+    session.commit()
+    return officer
+
+
+@router.post("", response_model=OfficerPublic, status_code=status.HTTP_201_CREATED)
+def create(session: SessionDep, admin: CurrentAdmin, body: OfficerCreate) -> Officer:
+    """Create an officer whose region lies inside the admin's own region."""
+    if not regions.contains(admin.region_code, body.region_code):
+        raise ForbiddenError(
+            f"Region {body.region_code!r} is outside your scope ({admin.region_code})."
+        )
+    if admin.agency_code is not None and body.agency_code != admin.agency_code:
+        raise ForbiddenError(f"You can only create officers of agency {admin.agency_code}.")
+    return create_officer(session, body)
+
+
+@router.get("", response_model=list[OfficerPublic])
+def read_officers(session: SessionDep, admin: CurrentAdmin) -> list[Officer]:
+    """Officers inside the admin's scope."""
+    stmt = (
+        select(Officer)
+        .where(regions.contains_clause(admin.region_code, Officer.region_code))
+        .order_by(Officer.id)
+    )
+    return list(session.scalars(stmt))
+
+
+@router.get("/me", response_model=OfficerPublic)
+def read_me(officer: CurrentOfficer) -> Officer:
+    """The logged-in officer."""
+    return officer

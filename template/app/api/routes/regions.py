@@ -1,0 +1,43 @@
+"""Administrative regions: children, detail with ancestors, and name search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import ProfileDep, SessionDep
+from app.domain import regions
+from app.schemas.region import RegionDetail, RegionPublic
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+
+
+@router.get("", response_model=list[RegionPublic])
+def list_regions(
+    session: SessionDep,
+    profile: ProfileDep,
+    parent: Annotated[str | None, Query(description="Parent region code.")] = None,
+) -> list[RegionPublic]:
+    """Children of `parent`; without it, the regencies and cities of the province."""
+    parent_code = parent or profile.province.code
+    regions.get_region(session, parent_code)
+    return [RegionPublic.model_validate(r) for r in regions.children(session, parent_code)]
+
+
+@router.get("/search", response_model=list[RegionPublic])
+def search_regions(
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="Name or its start.")],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[RegionPublic]:
+    """Regions with a word of their name starting with `q` (case and accents ignored)."""
+    return [RegionPublic.model_validate(r) for r in regions.search(session, q, limit=limit)]
+
+
+@router.get("/{code}", response_model=RegionDetail)
+def read_region(session: SessionDep, code: str) -> RegionDetail:
+    """A region with its ancestors."""
+    region = regions.get_region(session, code)
+    chain = [RegionPublic.model_validate(r) for r in regions.ancestors(session, region)]
+    return RegionDetail(**RegionPublic.model_validate(region).model_dump(), ancestors=chain)

@@ -1,0 +1,71 @@
+"""Service catalogue: search, filter by group, detail with attributes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import LangDep, SessionDep
+from app.domain.catalogue import get_service, list_services, localise
+from app.models import Service
+from app.schemas.catalogue import (
+    AttributePublic,
+    AttributeValuePublic,
+    ServiceDetail,
+    ServicePublic,
+)
+
+router = APIRouter(prefix="/services", tags=["catalogue"])
+
+
+def _public(service: Service, lang: str) -> ServicePublic:
+    return ServicePublic(
+        code=service.code,
+        group=service.group_code,
+        kind=service.kind,
+        name=localise(service.name, lang),
+        description=localise(service.description, lang),
+        agency=service.agency_code,
+        level=service.level,
+        sla_days=service.sla_days,
+        keywords=service.keywords,
+        url=service.url,
+    )
+
+
+@router.get("", response_model=list[ServicePublic])
+def read_services(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100, description="Words of name/keywords.")] = None,
+    group: Annotated[str | None, Query(description="Group code.")] = None,
+    kind: Annotated[str | None, Query(description="report, application, ...")] = None,
+    lang: LangDep = "id",
+) -> list[ServicePublic]:
+    """Active services; `q` matches the start of words in names (both languages) and keywords."""
+    return [_public(s, lang) for s in list_services(session, query=q, group=group, kind=kind)]
+
+
+@router.get("/{code}", response_model=ServiceDetail)
+def read_service(session: SessionDep, code: str, lang: LangDep = "id") -> ServiceDetail:
+    """A service with its attributes."""
+    service = get_service(session, code)
+    attributes = [
+        AttributePublic(
+            code=a["code"],
+            datatype=a["datatype"],
+            description=localise(a["description"], lang),
+            required=a.get("required", False),
+            order=a.get("order", 0),
+            values=[
+                AttributeValuePublic(key=v["key"], name=localise(v["name"], lang))
+                for v in a.get("values", [])
+            ],
+        )
+        for a in sorted(service.attributes, key=lambda item: item.get("order", 0))
+    ]
+    return ServiceDetail(
+        **_public(service, lang).model_dump(),
+        agency_name=service.agency.name,
+        attributes=attributes,
+    )
