@@ -291,6 +291,13 @@ def diff(
                 typer.echo(f"    {name}")
 
 
+from .fleetcli import ci_matrix, fleet_app, profile_app  # noqa: E402  (typer only: --version stays fast)
+
+app.add_typer(fleet_app, name="fleet")
+app.add_typer(profile_app, name="profile")
+app.command("ci-matrix")(ci_matrix)
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

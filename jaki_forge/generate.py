@@ -76,6 +76,11 @@ def render_data(data: dict, target: Path, source: TemplateSource) -> None:
             )
     except CopierError as error:
         raise TemplateError(f"copier could not render the template from {source.url}: {error}") from None
+    except ValueError as error:  # copier's word for a version the template does not have
+        raise TemplateError(
+            f"cannot render version {source.ref!r} of the template {source.url}: {error}; "
+            "check --vcs-ref (`git tag` in the template lists its versions)"
+        ) from None
     except ProcessExecutionError as error:
         detail = (error.stderr or str(error)).strip().splitlines()
         raise TemplateError(

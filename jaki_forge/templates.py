@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import TemplateError
+from .errors import InvalidInputError, TemplateError
 from .gitrepo import git, is_repo_root, tags
 
 # The template's public home. Replicas record it as their copier `_src_path`, so their answers file
@@ -122,15 +123,23 @@ def default_source() -> TemplateSource:
             "checkout); reinstall jaki-forge from a wheel, or pass --template with a template repository"
         )
     wanted = package_version()
-    ref = next((t for t in tags(local) if t.lstrip("v") == wanted), None)
+    # the release this jaki-forge was built as; a development build renders the history's HEAD
+    ref = next((t for t in tags(local) if t.lstrip("v") == wanted), "HEAD")
     return TemplateSource(url=CANONICAL_URL, local=local, ref=ref)
 
 
 def resolve_source(template: str | None, vcs_ref: str | None) -> TemplateSource:
     """The source to render from: `template` as given (with `vcs_ref`), or the shipped default."""
     if template:
+        if re.match(r"^(\w+://|git@|gh:|gl:)", template):
+            return TemplateSource(url=template, ref=vcs_ref)
         path = Path(template).expanduser()
-        url = str(path.resolve()) if path.exists() else template
-        return TemplateSource(url=url, ref=vcs_ref)
+        if not path.exists():
+            raise InvalidInputError(f"template {template} does not exist; give a template repository path or git URL")
+        if path.is_dir() and not any((path / name).is_file() for name in ("copier.yml", "copier.yaml")):
+            raise InvalidInputError(
+                f"{template} is not a copier template (no copier.yml); give the jaki-forge template repository"
+            )
+        return TemplateSource(url=str(path.resolve()), ref=vcs_ref)
     source = default_source()
     return TemplateSource(url=source.url, local=source.local, ref=vcs_ref or source.ref)

@@ -25,7 +25,9 @@ def list_groups(session: Session) -> list[ServiceGroup]:
 
 def list_agencies(session: Session) -> list[Agency]:
     """Active agencies ordered by code."""
-    return list(session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)))
+    return list(
+        session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code))
+    )
 
 
 def list_services(

@@ -44,7 +44,7 @@ def ancestors(session: Session, region: Region) -> list[Region]:
     return list(reversed(chain))
 
 
-def ancestor_at_level(session: Session, region: Region, level: int) -> Region:
+def ancestor_at_level(session: Session, region: Region, *, level: int) -> Region:
     """The ancestor of `region` at `level`, or the region itself when it is not deeper."""
     node = region
     while node.level > level and node.parent_code:

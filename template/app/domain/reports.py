@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -76,7 +77,7 @@ class FiledReport:
     access_code: str | None
 
 
-def route(session: Session, service: Service, location: Region | None, *, province: str) -> Route:
+def route(session: Session, service: Service, *, location: Region | None, province: str) -> Route:
     """Agency = the service's agency; region = the location's ancestor at the service's level.
 
     Without a known location the report goes to the province. Services of an external agency
@@ -86,7 +87,7 @@ def route(session: Session, service: Service, location: Region | None, *, provin
     if location is None:
         region = regions.get_region(session, province)
     else:
-        region = regions.ancestor_at_level(session, location, regions.LEVELS[service.level])
+        region = regions.ancestor_at_level(session, location, level=regions.LEVELS[service.level])
     return Route(agency=agency, region=region, outside_authority=agency.external)
 
 
@@ -108,8 +109,10 @@ def _check_location(session: Session, data: NewReport, province: str) -> Region 
 
 
 def _check_reporter(data: NewReport) -> None:
-    if data.source == "api" and data.citizen is None and not (
-        data.contact_email or data.contact_phone
+    if (
+        data.source == "api"
+        and data.citizen is None
+        and not (data.contact_email or data.contact_phone)
     ):
         raise InvalidError(
             "Log in, or give a contact e-mail or phone number so the office can reach you."
@@ -149,7 +152,7 @@ def file_report(
         for name, content in data.photos
     ]
     attributes = validate_attributes(service.attributes, data.attributes)
-    handling = route(session, service, location, province=profile.province.code)
+    handling = route(session, service, location=location, province=profile.province.code)
     prefix = tracking_prefix(profile.app.slug, settings.tracking_prefix)
     access_code = None if data.citizen else new_secret(9)
     report = Report(
@@ -181,6 +184,7 @@ def file_report(
     )
     record_transition(report, ReportStatus.MENUNGGU, note=None, actor="reporter")
     report.transitions[0].created_at = now
+    report.updated_at = now
     if handling.outside_authority:
         report.forwards.append(
             ReportForward(
@@ -234,7 +238,7 @@ def visible_reports(officer: Officer) -> Select[tuple[Report]]:
     return stmt
 
 
-def get_for_officer(session: Session, officer: Officer, number: str) -> Report:
+def get_for_officer(session: Session, officer: Officer, *, number: str) -> Report:
     """A report the officer may see; reports outside their scope look absent (404)."""
     report = get_by_number(session, number)
     if not officer_can_see(officer, report):
@@ -295,4 +299,3 @@ def rate(report: Report, *, score: int, comment: str | None, now: datetime | Non
     report.rating_comment = (comment or "").strip() or None
     report.rated_at = now or utcnow()
     return report
-

@@ -213,7 +213,9 @@ def seed_regions(session: Session, entries: Iterable[dict[str, Any]]) -> tuple[i
     names = {row["code"]: row["name"] for row in new_rows}
     names.update({row["code"]: row["name"] for row in changed_rows if row["code"] in renamed})
     keys = [
-        {"key": key, "region_code": code} for code, name in names.items() for key in search_keys(name)
+        {"key": key, "region_code": code}
+        for code, name in names.items()
+        for key in search_keys(name)
     ]
     for chunk in _chunks(keys, 2000):
         session.execute(insert(RegionSearchKey), list(chunk))

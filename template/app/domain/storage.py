@@ -61,7 +61,7 @@ class S3Storage:
     def __init__(self, bucket: str, *, prefix: str = "", client: Any = None, **client_options: Any):
         if client is None:
             try:
-                import boto3  # noqa: PLC0415
+                import boto3
             except ImportError as error:
                 raise RuntimeError(
                     "STORAGE_BACKEND=s3 needs boto3; install it with `pip install '.[s3]'`"

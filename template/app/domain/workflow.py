@@ -18,11 +18,13 @@ TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     S.DITOLAK: frozenset(),
 }
 NOTE_REQUIRED: frozenset[ReportStatus] = frozenset({S.KOORDINASI, S.DITOLAK})
-OPEN_STATUSES: frozenset[ReportStatus] = frozenset({S.MENUNGGU, S.KOORDINASI, S.DISPOSISI, S.PROSES})
+OPEN_STATUSES: frozenset[ReportStatus] = frozenset(
+    {S.MENUNGGU, S.KOORDINASI, S.DISPOSISI, S.PROSES}
+)
 CLOSED_STATUSES: frozenset[ReportStatus] = frozenset({S.SELESAI, S.DITOLAK})
 
 
-def check_transition(current: ReportStatus, target: ReportStatus, note: str | None) -> None:
+def check_transition(current: ReportStatus, target: ReportStatus, *, note: str | None) -> None:
     """Raise ConflictError for a forbidden move, InvalidError for a missing note."""
     allowed = TRANSITIONS[current]
     if target not in allowed:
@@ -59,12 +61,16 @@ def record_transition(
 
 
 def transition(
-    session: Session, report: Report, target: ReportStatus, *, note: str | None, officer: Officer
+    session: Session, report: Report, *, target: ReportStatus, note: str | None, officer: Officer
 ) -> ReportTransition:
     """Move `report` to `target` on behalf of `officer`, enforcing the rules."""
-    check_transition(report.status, target, note)
+    check_transition(report.status, target, note=note)
     record = record_transition(
-        report, target, note=note.strip() if note else None, actor=officer.full_name, officer=officer
+        report,
+        target,
+        note=note.strip() if note else None,
+        actor=officer.full_name,
+        officer=officer,
     )
     if target in CLOSED_STATUSES:
         report.closed_at = record.created_at

@@ -46,8 +46,10 @@ def register(session: SessionDep, body: CitizenCreate) -> Citizen:
 def login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
     """A bearer token for a citizen."""
     citizen = session.scalar(select(Citizen).where(Citizen.email == body.email))
-    if citizen is None or not citizen.active or not verify_password(
-        body.password, citizen.password_hash
+    if (
+        citizen is None
+        or not citizen.active
+        or not verify_password(body.password, citizen.password_hash)
     ):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"citizen:{citizen.id}", settings)
@@ -57,8 +59,10 @@ def login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Tok
 def officer_login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
     """A bearer token for an officer."""
     officer = session.scalar(select(Officer).where(Officer.email == body.email))
-    if officer is None or not officer.active or not verify_password(
-        body.password, officer.password_hash
+    if (
+        officer is None
+        or not officer.active
+        or not verify_password(body.password, officer.password_hash)
     ):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"officer:{officer.id}", settings)

@@ -44,7 +44,7 @@ def read_reports(
 @router.get("/{number}", response_model=ReportDetail)
 def read_report(session: SessionDep, officer: CurrentOfficer, number: str) -> ReportDetail:
     """A report in scope; anonymous reporters' contacts stay hidden."""
-    report = get_for_officer(session, officer, number)
+    report = get_for_officer(session, officer, number=number)
     return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
 
 
@@ -53,15 +53,15 @@ def move_report(
     session: SessionDep, officer: CurrentOfficer, number: str, body: TransitionCreate
 ) -> ReportDetail:
     """Move a report along the workflow (409 when the move is not allowed)."""
-    report = get_for_officer(session, officer, number)
-    workflow.transition(session, report, body.to_status, note=body.note, officer=officer)
+    report = get_for_officer(session, officer, number=number)
+    workflow.transition(session, report, target=body.to_status, note=body.note, officer=officer)
     return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
 
 
 @router.post("/{number}/verify", response_model=ReportDetail)
 def verify_report(session: SessionDep, officer: CurrentSupervisor, number: str) -> ReportDetail:
     """A supervisor confirms the closure of a Selesai report."""
-    report = get_for_officer(session, officer, number)
+    report = get_for_officer(session, officer, number=number)
     workflow.verify_closure(session, report, supervisor=officer)
     return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
 
@@ -71,7 +71,7 @@ def read_photo(
     session: SessionDep, storage: StorageDep, officer: CurrentOfficer, number: str, photo_id: int
 ) -> Response:
     """A photo of a report in scope."""
-    report = get_for_officer(session, officer, number)
+    report = get_for_officer(session, officer, number=number)
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")

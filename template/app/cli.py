@@ -1,0 +1,137 @@
+"""Command line: `python -m app init-db | create-admin | create-api-key | serve`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from app.core.config import get_settings
+from app.core.db import create_db_engine, create_session_factory
+from app.core.errors import AppError
+from app.core.logging import configure_logging
+from app.core.profile import get_profile
+from app.core.security import hash_secret, new_secret
+from app.domain.accounts import create_officer
+from app.domain.bootstrap import init_database
+from app.models import ApiKey, OfficerRole
+from app.schemas.account import OfficerCreate
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+@cli.command("init-db")
+def init_db(
+    force: Annotated[bool, typer.Option(help="Seed even if this profile was seeded.")] = True,
+) -> None:
+    """Create or migrate the database and upsert regions, catalogue, commodities and apps."""
+    engine = create_db_engine(get_settings())
+    result = init_database(engine, get_profile(), force=force)
+    engine.dispose()
+    if result is None:
+        typer.echo("Database is up to date; the profile was already seeded.")
+        return
+    for table in result.inserted:
+        typer.echo(
+            f"{table}: {result.inserted[table]} inserted, {result.updated[table]} updated, "
+            f"{result.deactivated[table]} deactivated"
+        )
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    full_name: Annotated[str, typer.Option(prompt="Full name")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    region: Annotated[str | None, typer.Option(help="Scope; default: the province.")] = None,
+) -> None:
+    """Create an admin officer (run `init-db` first)."""
+    profile = get_profile()
+    try:
+        body = OfficerCreate(
+            email=email,
+            full_name=full_name,
+            password=password,
+            role=OfficerRole.ADMIN,
+            region_code=region or profile.province.code,
+        )
+    except ValueError as error:
+        typer.echo(f"Invalid admin details: {error}", err=True)
+        raise typer.Exit(2) from None
+    engine = create_db_engine(get_settings())
+    with create_session_factory(engine)() as session:
+        try:
+            officer = create_officer(session, body)
+        except AppError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(1) from None
+    engine.dispose()
+    typer.echo(f"Admin {officer.email} created (id {officer.id}, scope {officer.region_code}).")
+
+
+@cli.command("create-api-key")
+def create_api_key(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
+    """Issue an Open311 API key; it is printed once and stored only as a hash."""
+    key = new_secret(24)
+    engine = create_db_engine(get_settings())
+    with create_session_factory(engine)() as session:
+        session.add(ApiKey(name=name, key_hash=hash_secret(key), prefix=key[:8]))
+        session.commit()
+    engine.dispose()
+    typer.echo(key)
+
+
+@cli.command("list-api-keys")
+def list_api_keys() -> None:
+    """Show issued API keys (name, prefix, state)."""
+    engine = create_db_engine(get_settings())
+    with create_session_factory(engine)() as session:
+        for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
+            state = "active" if key.active else "revoked"
+            typer.echo(f"{key.id}\t{key.prefix}...\t{state}\t{key.name}")
+    engine.dispose()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+    workers: Annotated[int, typer.Option()] = 1,
+    init: Annotated[
+        bool | None,
+        typer.Option(help="Run init-db first (default: on SQLite only).", show_default=False),
+    ] = None,
+) -> None:
+    """Start the HTTP server (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    if init if init is not None else settings.is_sqlite:
+        engine = create_db_engine(settings)
+        init_database(engine, get_profile(), force=False)
+        engine.dispose()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=workers,
+        log_config=None,
+    )
+
+
+def main() -> None:
+    """Console-script entry point; configuration errors end with a message, not a traceback."""
+    try:
+        get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "settings"
+            typer.echo(f"Configuration error ({where}): {problem['msg']}", err=True)
+        raise SystemExit(2) from None
+    cli()

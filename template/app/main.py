@@ -1,0 +1,92 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from app.api.open311 import Open311Error, open311_error_handler
+from app.api.router import build_api_router
+from app.api.routes import health, open311
+from app.core.config import MODULE_NAMES, Settings, get_settings
+from app.core.db import create_db_engine, create_session_factory
+from app.core.errors import AppError
+from app.core.profile import Profile, get_profile
+from app.domain.storage import create_storage
+
+logger = logging.getLogger("app.access")
+
+
+def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
+    """Profile module switches, overridden by the `modules` setting."""
+    defaults = profile.modules.model_dump()
+    return {name: settings.modules.get(name, defaults.get(name, False)) for name in MODULE_NAMES}
+
+
+async def _app_error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, AppError)
+    return JSONResponse({"detail": error.message}, status_code=error.status_code)
+
+
+def create_app(settings: Settings | None = None, *, profile: Profile | None = None) -> FastAPI:
+    """Build the app for `settings` (default: from the environment) and the generated profile."""
+    settings = settings or get_settings()
+    profile = profile or get_profile()
+    engine = create_db_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title=profile.app.name,
+        description=profile.app.tagline.get("id") if profile.app.tagline else None,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.profile = profile
+    app.state.engine = engine
+    app.state.sessionmaker = create_session_factory(engine)
+    app.state.storage = create_storage(settings)
+    app.state.modules = enabled_modules(profile, settings)
+
+    app.include_router(health.router)
+    app.include_router(build_api_router(app.state.modules), prefix="/api")
+    if app.state.modules["reports"]:
+        app.include_router(open311.router, prefix="/open311/v2")
+    app.add_exception_handler(AppError, _app_error_handler)
+    app.add_exception_handler(Open311Error, open311_error_handler)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+
+    @app.middleware("http")
+    async def log_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+    return app
