@@ -13,10 +13,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BIN, ROOT, snapshot_template, timed  # noqa: E402
+from _common import BIN, ROOT, snapshot_template, timed
 
-from jaki_forge.answers import template_data  # noqa: E402
-from jaki_forge.profile import load_profile  # noqa: E402
+from jaki_forge.answers import template_data
+from jaki_forge.profile import load_profile
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -298,6 +299,11 @@ app.add_typer(profile_app, name="profile")
 app.command("ci-matrix")(ci_matrix)
 
 
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so half-written replicas are removed
+
+
 def main() -> None:
     """Entry point of the console script."""
+    signal.signal(signal.SIGTERM, _terminated)
     app()

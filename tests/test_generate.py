@@ -15,7 +15,7 @@ from jaki_forge.cli import app
 from jaki_forge.generate import generate
 from jaki_forge.templates import CANONICAL_URL
 
-from .conftest import GOOD, PROFILES, git
+from .conftest import GOOD, git
 
 
 def _answers(replica: Path) -> dict:
