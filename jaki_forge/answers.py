@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import Localized
 from .profile import LoadedProfile
+from .regions import regions_csv
 
 
 def _text(value: Localized | None) -> dict[str, str] | None:
@@ -81,7 +82,8 @@ def template_data(loaded: LoadedProfile) -> dict:
             }
             for s in p.services
         ],
-        "regions": [r.as_dict() for r in loaded.regions],
+        # one CSV text, not a list: the answers file stays small and fast to parse (copier reads it in pure Python)
+        "regions": regions_csv(loaded.regions, with_province=True),
         "modules": p.modules.model_dump(mode="json"),
         "commodities": [{"code": c.code, "name": _text(c.name), "unit": c.unit} for c in p.commodities],
         "integrations": [

@@ -251,10 +251,11 @@ def _translate(error: ValidationError, doc) -> list[Problem]:
             message = f"expected a list, found {_describe(value)}"
         elif kind == "string_type":
             message = f"expected text, found {_describe(value)}"
+        elif kind == "too_short" and loc == ("replicas",):
+            message = "the fleet lists no replicas"
+            hint = "list at least one replica under 'replicas:' (name, path or git, profile)"
         elif kind in ("too_short", "string_too_short"):
             message = f"{_describe(value)} is too short: {item['msg'].lower()}"
-            if loc and loc[-1] == "replicas":
-                hint = "list at least one replica under 'replicas:'"
         else:
             message = item["msg"]
         problems.append(doc.problem(path, message, hint=hint))
@@ -748,7 +749,11 @@ class FleetStatus:
 
 
 def fleet_status(
-    fleet: Fleet | str | Path = MANIFEST, *, jobs: int = 1, progress: Progress | None = None
+    fleet: Fleet | str | Path = MANIFEST,
+    *,
+    jobs: int = 1,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> FleetStatus:
     """Version, versions behind, locally modified files and conflict risk of every replica; changes nothing."""
     fleet = fleet if isinstance(fleet, Fleet) else load_fleet(fleet)
@@ -758,7 +763,7 @@ def fleet_status(
         StatusTask(
             e.name, fleet.location(e), str(fleet.replica_path(e)) if e.path else None, e.git, e.branch, fleet.template
         )
-        for e in fleet.manifest.replicas
+        for e in fleet.select(only)
     ]
     clock = time.perf_counter()
     results = run_parallel(

@@ -125,6 +125,9 @@ def fleet_status(
     manifest: ManifestOpt = Path("fleet.yaml"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
     jobs: JobsOpt = 1,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Show only this replica (repeatable).", show_default=False)
+    ] = None,
 ) -> None:
     """One table: template version, versions behind, local changes, conflict risk and last result (read-only)."""
     from .fleet import fleet_status as run
@@ -132,10 +135,9 @@ def fleet_status(
 
     try:
         fleet = load_fleet(manifest)
-        with _Display(
-            len(fleet.manifest.replicas), "reading", lambda name, r: f"{name}: {r.error or r.version}"
-        ) as display:
-            result = run(fleet, jobs=jobs, progress=display)
+        entries = fleet.select(only)
+        with _Display(len(entries), "reading", lambda name, r: f"{name}: {r.error or r.version}") as display:
+            result = run(fleet, jobs=jobs, only=only, progress=display)
     except JakiForgeError as error:
         _fail(error)
     if as_json:

@@ -262,16 +262,21 @@ def sort_key(code: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 
 
-def write_regions_csv(regions: list[Region], path: Path) -> None:
-    """Write regions in the project's own CSV format, sorted by code, deterministic."""
-    rows = sorted((r for r in regions if r.level > 1), key=lambda r: sort_key(r.code))
+def regions_csv(regions: list[Region], *, with_province: bool = False) -> str:
+    """Regions as text in the project's own CSV format, sorted by code, deterministic."""
+    rows = sorted((r for r in regions if with_province or r.level > 1), key=lambda r: sort_key(r.code))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(OWN_COLUMNS)
     for r in rows:
-        writer.writerow([r.code, r.parent, r.level, r.kind or "", r.name, r.postal_code or ""])
+        writer.writerow([r.code, r.parent or "", r.level, r.kind or "", r.name, r.postal_code or ""])
+    return buffer.getvalue()
+
+
+def write_regions_csv(regions: list[Region], path: Path) -> None:
+    """Write regions (without the province's own row) to `path` in the project's own CSV format."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    path.write_text(regions_csv(regions), encoding="utf-8")
 
 
 def level_counts(regions: list[Region]) -> dict[str, int]:

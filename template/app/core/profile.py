@@ -1,7 +1,9 @@
-"""Typed access to the province profile generated into `app/data/profile.json`."""
+"""Typed access to the province profile generated into `app/data/profile.json` and `regions.csv`."""
 
 from __future__ import annotations
 
+import csv
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -176,9 +178,29 @@ class Profile(_Model):
     integrations: list[Integration] = []
 
 
+def read_regions(path: Path) -> list[dict[str, object]]:
+    """Regions from a CSV with the columns code,parent,level,kind,name,postal_code."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "code": row["code"],
+                "parent": row["parent"] or None,
+                "level": int(row["level"]),
+                "kind": row["kind"] or None,
+                "name": row["name"],
+                "postal_code": row["postal_code"] or None,
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
 def read_profile(path: Path) -> Profile:
-    """Parse a profile JSON file."""
-    return Profile.model_validate_json(path.read_bytes())
+    """Parse a profile JSON file and the `regions.csv` beside it."""
+    data = json.loads(path.read_bytes())
+    regions = path.with_name("regions.csv")
+    if regions.is_file():
+        data["regions"] = read_regions(regions)
+    return Profile.model_validate(data)
 
 
 @lru_cache
