@@ -475,9 +475,10 @@ def update_fleet(
     """Update every replica of the fleet on its own branch `jaki-forge/update-<version>`, in `jobs` processes.
 
     Each replica's checked-out branch and working tree stay untouched: the update runs in a git worktree
-    (a fresh clone for a git URL) under the manifest's workdir, is committed there when clean and left with
-    its unmerged files when not. A replica with uncommitted changes is refused. Nothing is pushed unless
-    `push`. The report is also written to `report` (JSON) and recorded as each replica's last result.
+    (a fresh clone for a git URL) under the manifest's workdir. A clean update is committed on the branch
+    (and its worktree removed); one with conflicts is left in its worktree with the unmerged files. A
+    replica with uncommitted changes is refused. Nothing is pushed unless `push`. The report is also
+    written to `report` (JSON) and recorded as each replica's last result.
     """
     fleet = fleet if isinstance(fleet, Fleet) else load_fleet(fleet)
     if jobs < 1:
@@ -553,10 +554,12 @@ def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
         return
     worktree = Path(task.workdir) / f"update-{plan.target}"
     if _git("rev-parse", "--verify", "-q", f"refs/heads/{plan.branch}", cwd=repo, check=False).returncode == 0:
+        drop = f"`git -C {repo} branch -D {plan.branch}`"
+        if worktree.exists():
+            drop = f"`git -C {repo} worktree remove --force {worktree}` and " + drop
         raise InvalidInputError(
-            f"{repo} already has a branch {plan.branch} from an earlier update; merge it, or remove it with "
-            f"`git -C {repo} worktree remove --force {worktree}` and `git -C {repo} branch -D {plan.branch}`, "
-            "then run again"
+            f"{repo} already has a branch {plan.branch} from an earlier update; merge it into your branch, "
+            f"or drop it with {drop}, then run again"
         )
     if worktree.exists():
         raise InvalidInputError(f"{worktree} is left from an earlier update; remove it, then run again")
@@ -571,8 +574,12 @@ def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
         shutil.rmtree(worktree, ignore_errors=True)
         out.branch = out.worktree = ""
         raise
-    if task.push and out.status == CLEAN:
-        _push(repo, plan.branch, out)
+    if out.status == CLEAN:
+        if task.push:
+            _push(repo, plan.branch, out)
+        # the branch holds the update; a worktree is only worth keeping while a person has work to do in it
+        _git("worktree", "remove", str(worktree), cwd=repo)
+        out.worktree = ""
 
 
 def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
@@ -623,6 +630,9 @@ def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
         raise
     if task.push and out.status == CLEAN:
         _push(target, plan.branch, out)
+        if out.pushed:  # the remote has the branch now; the clone was only a place to make it
+            shutil.rmtree(target, ignore_errors=True)
+            out.worktree = ""
 
 
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:

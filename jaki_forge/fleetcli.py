@@ -42,7 +42,7 @@ def _console(*, stderr: bool = False):
 
 
 class _Display:
-    """A rich progress bar on stderr, one line per finished replica; silent when stderr is not a terminal."""
+    """A rich progress bar on stderr (on a terminal) and one line per finished replica."""
 
     def __init__(self, total: int, verb: str, describe):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

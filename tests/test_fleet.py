@@ -121,11 +121,11 @@ def test_manifest_reports_every_problem_with_its_position(tmp_path):
 def test_manifest_semantic_problems(tmp_path):
     manifest = tmp_path / "fleet.yaml"
     manifest.write_text(
-        "schema_version: 1\nreplicas:\n"
-        "  - {name: a, path: x}\n"
-        "  - {name: a, path: y, profile: missing.yaml}\n"
+        "schema_version: 1\nreplicas:\n  - {name: a, path: x}\n  - {name: a, path: y, profile: missing.yaml}\n"
     )
-    with pytest.raises(ProfileError, match=r"fleet.yaml:4:12: replicas\[1\].name: duplicate replica name 'a'") as caught:
+    with pytest.raises(
+        ProfileError, match=r"fleet.yaml:4:12: replicas\[1\].name: duplicate replica name 'a'"
+    ) as caught:
         load_fleet(manifest)
     assert "replicas[1].profile: profile file not found" in str(caught.value)
 
@@ -163,15 +163,40 @@ def test_fleet_schema_accepts_what_the_model_accepts():
 # --- fleet update and status on a fleet of real replicas --------------------------------------------------
 
 
+SUITE = {
+    "__init__.py": "",
+    "test_profile_data.py": (
+        "import json\nfrom pathlib import Path\n\n\n"
+        "def test_profile_data_is_rendered():\n"
+        "    data = json.loads(Path('app/data/profile.json').read_text())\n"
+        "    assert data['app']['slug']\n\n\n"
+        "def test_slug_is_not_broken():\n"
+        "    data = json.loads(Path('app/data/profile.json').read_text())\n"
+        "    assert data['app']['slug'] != 'broken-in', 'this replica is broken on purpose'\n"
+    ),
+}
+
+
 @pytest.fixture(scope="module")
-def fleet(tmp_path_factory) -> dict:
+def template(tmp_path_factory) -> Path:
+    """The template at 1.0.0 and 1.1.0 (shared: do not change it)."""
+    return make_template(tmp_path_factory.mktemp("tpl") / "template")
+
+
+@pytest.fixture(scope="module")
+def suite_template(tmp_path_factory) -> Path:
+    """The template with a two-test suite that fails for the slug `broken-in` (shared: do not change it)."""
+    return make_template(tmp_path_factory.mktemp("tpl") / "template", suite=SUITE)
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory, template) -> dict:
     """Six replicas at template 1.0.0, one per case, a fleet.yaml; status read before any update.
 
     alpha: untouched; bravo: a local edit the template does not touch; charlie: a local edit of the file
     1.1.0 changes (conflict); delta: uncommitted changes (refused); echo: a git URL; gone: a missing path.
     """
     base = tmp_path_factory.mktemp("fleet")
-    template = make_template(base / "template")
     replicas = {}
     for name in ("alpha", "bravo", "charlie", "delta", "echo"):
         profile = make_profile(base / "profiles", name)
@@ -274,6 +299,8 @@ def test_clean_updates_are_committed_on_their_branch(fleet):
         assert git(repo, "show", "jaki-forge/update-1.1.0:" + MARKER) == 'VERSION = "1.1.0"\n'
         answers = yaml.safe_load(git(repo, "show", "jaki-forge/update-1.1.0:.copier-answers.yml"))
         assert answers["_commit"] == "1.1.0"
+        assert by_name[name]["worktree"] == ""  # a clean update needs no worktree: the branch has it
+        assert len(git(repo, "worktree", "list").splitlines()) == 1
     hooks = git(fleet["replicas"]["bravo"], "show", "jaki-forge/update-1.1.0:app/custom/hooks.py")
     assert "# bravo's own hook" in hooks  # the local edit survived
     clone = Path(by_name["echo"]["worktree"])
@@ -330,10 +357,10 @@ def test_unknown_version_and_replica_names(fleet):
         update_fleet(fleet["manifest"], only=["zulu"])
 
 
-def test_push_sends_the_clean_branch_to_the_replica_remote(tmp_path):
-    template = make_template(tmp_path / "template")
-    replica = generate(make_profile(tmp_path / "profiles", "papa"), tmp_path / "papa", template=str(template),
-                       vcs_ref="1.0.0").path
+def test_push_sends_the_clean_branch_to_the_replica_remote(tmp_path, template):
+    replica = generate(
+        make_profile(tmp_path / "profiles", "papa"), tmp_path / "papa", template=str(template), vcs_ref="1.0.0"
+    ).path
     remote = tmp_path / "papa.git"
     git(tmp_path, "clone", "-q", "--bare", str(replica), str(remote))
     git(replica, "remote", "add", "origin", str(remote))
@@ -359,22 +386,8 @@ def test_push_sends_the_clean_branch_to_the_replica_remote(tmp_path):
 
 # --- fleet test and ci-matrix -----------------------------------------------------------------------------
 
-SUITE = {
-    "__init__.py": "",
-    "test_profile_data.py": (
-        "import json\nfrom pathlib import Path\n\n\n"
-        "def test_profile_data_is_rendered():\n"
-        "    data = json.loads(Path('app/data/profile.json').read_text())\n"
-        "    assert data['app']['slug']\n\n\n"
-        "def test_slug_is_not_broken():\n"
-        "    data = json.loads(Path('app/data/profile.json').read_text())\n"
-        "    assert data['app']['slug'] != 'broken-in', 'this replica is broken on purpose'\n"
-    ),
-}
 
-
-def test_fleet_test_reports_passed_failed_and_unrenderable_profiles(runner, tmp_path):
-    template = make_template(tmp_path / "template", suite=SUITE)
+def test_fleet_test_reports_passed_failed_and_unrenderable_profiles(runner, tmp_path, suite_template):
     profiles = tmp_path / "profiles"
     make_profile(profiles, "good")
     make_profile(profiles, "broken")
@@ -382,8 +395,18 @@ def test_fleet_test_reports_passed_failed_and_unrenderable_profiles(runner, tmp_
     junit = tmp_path / "junit.xml"
     result = runner.invoke(
         app,
-        ["fleet", "test", "--profiles", str(profiles / "*.yaml"), "--template", str(template), "--vcs-ref", "1.0.0",
-         "--junit", str(junit)],
+        [
+            "fleet",
+            "test",
+            "--profiles",
+            str(profiles / "*.yaml"),
+            "--template",
+            str(template),
+            "--vcs-ref",
+            "1.0.0",
+            "--junit",
+            str(junit),
+        ],
     )
     assert result.exit_code == 1, result.output
     assert "1 passed, 1 failed, 1 error" in result.stdout
@@ -401,10 +424,9 @@ def test_fleet_test_reports_passed_failed_and_unrenderable_profiles(runner, tmp_
     assert error is not None and "missing required field 'province'" in error.get("message", "")
 
 
-def test_fleet_test_in_parallel_keeps_the_replica(tmp_path):
-    template = make_template(tmp_path / "template", suite=SUITE)
+def test_fleet_test_in_parallel_keeps_the_replica(tmp_path, suite_template):
     profile = make_profile(tmp_path / "profiles", "kept")
-    report = fleet_test([str(profile)], jobs=2, template=str(template), vcs_ref="1.0.0", keep=tmp_path / "kept")
+    report = fleet_test([str(profile)], jobs=2, template=str(suite_template), vcs_ref="1.0.0", keep=tmp_path / "kept")
     assert report.ok, report.as_dict()
     assert report.results[0].tests == 2
     assert (tmp_path / "kept" / "kept-in" / "app" / "data" / "profile.json").is_file()

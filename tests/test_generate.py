@@ -42,10 +42,22 @@ def test_replica_data_holds_the_whole_hierarchy(replicas):
     assert "regions" not in data
     rows = list(csv.DictReader((replicas["lampung"] / "app/data/regions.csv").open(encoding="utf-8")))
     assert len(rows) == 1 + 15 + 229 + 2651
-    assert rows[0] == {"code": "18", "parent": "", "level": "1", "kind": "provinsi", "name": "Lampung",
-                       "postal_code": ""}
-    assert {"code": "18.71", "parent": "18", "level": "2", "kind": "kota", "name": "Kota Bandar Lampung",
-            "postal_code": ""} in rows
+    assert rows[0] == {
+        "code": "18",
+        "parent": "",
+        "level": "1",
+        "kind": "provinsi",
+        "name": "Lampung",
+        "postal_code": "",
+    }
+    assert {
+        "code": "18.71",
+        "parent": "18",
+        "level": "2",
+        "kind": "kota",
+        "name": "Kota Bandar Lampung",
+        "postal_code": "",
+    } in rows
 
 
 @pytest.mark.parametrize(("name", "foreign"), [("lampung", r"Jakarta|JAKI|\bjaki\b"), ("jakarta", r"Lampung")])

@@ -15,7 +15,7 @@ from jaki_forge.cli import app
 from jaki_forge.generate import generate
 from jaki_forge.update import PRE_UPDATE_REF, update
 
-from .conftest import GIT_ID, GOOD, PROFILES, commit_all, git, replica_env, snapshot_template
+from .conftest import GOOD, PROFILES, commit_all, git, replica_env, snapshot_template
 
 ROUTE = "app/api/routes/services.py"
 NEW_MODULE = "app/api/routes/bulletin.py"
@@ -47,9 +47,13 @@ def make_replica(tmp_path: Path, template: Path, profile: Path = GOOD / "minimal
 def edit_locally(replica: Path) -> None:
     """The province's own changes: an edited route, a file in the owned seam, a deleted optional file."""
     route = replica / ROUTE
-    route.write_text(route.read_text(encoding="utf-8").replace(
-        '"""Service catalogue: search, filter by group, detail with attributes."""',
-        '"""Service catalogue of our province: search, filter by group, detail with attributes."""', 1))
+    route.write_text(
+        route.read_text(encoding="utf-8").replace(
+            '"""Service catalogue: search, filter by group, detail with attributes."""',
+            '"""Service catalogue of our province: search, filter by group, detail with attributes."""',
+            1,
+        )
+    )
     (replica / SEAM_FILE).write_text('"""Local routing rules of the province."""\n\nEXTRA_REVIEW = True\n')
     (replica / DELETED_LOCALLY).unlink()
     commit_all(replica, "local changes")
@@ -121,7 +125,9 @@ def test_update_refuses_dirty_tree_and_downgrade(tmp_path, versions, runner):
     assert runner.invoke(app, ["update", str(replica)]).exit_code == 0
     result = runner.invoke(app, ["update", str(replica), "--to", "1.0.0"])
     assert result.exit_code == 2
-    assert result.stderr == "error: refusing to downgrade replica from template 1.1.0 to 1.0.0; pass --to 1.1.0 or newer\n"
+    assert (
+        result.stderr == "error: refusing to downgrade replica from template 1.1.0 to 1.0.0; pass --to 1.1.0 or newer\n"
+    )
     result = runner.invoke(app, ["update", str(replica), "--to", "7.0.0"])
     assert result.exit_code == 2
     assert result.stderr == f"error: template version '7.0.0' is not a release of {versions} (known: 1.0.0, 1.1.0)\n"
@@ -184,13 +190,17 @@ def test_profile_change_propagates_through_update(tmp_path, versions, runner):
     regions = (GOOD / "files" / "regions.csv").read_text()
     # split village 18.71.01.1002 Sukajawa: a new kelurahan Sukajawa Baru takes part of it
     (changed / "files" / "regions.csv").write_text(regions + "18.71.01.1003,Sukajawa Baru\n")
-    text = (GOOD / "minimal.yaml").read_text().replace(
-        "regions:\n",
-        "  - code: LAMPU-JALAN\n    group: infrastruktur\n    kind: report\n"
-        "    name: {id: Lampu Jalan Mati, en: Street light out}\n"
-        "    description: {id: Laporkan lampu jalan yang mati., en: Report a broken street light.}\n"
-        "    agency: DBMBK\n    level: district\n    sla_days: 3\n"
-        "regions:\n",
+    text = (
+        (GOOD / "minimal.yaml")
+        .read_text()
+        .replace(
+            "regions:\n",
+            "  - code: LAMPU-JALAN\n    group: infrastruktur\n    kind: report\n"
+            "    name: {id: Lampu Jalan Mati, en: Street light out}\n"
+            "    description: {id: Laporkan lampu jalan yang mati., en: Report a broken street light.}\n"
+            "    agency: DBMBK\n    level: district\n    sla_days: 3\n"
+            "regions:\n",
+        )
     )
     (changed / "minimal.yaml").write_text(text)
 
@@ -217,25 +227,26 @@ def test_plain_copier_update_works_where_the_template_is_reachable(tmp_path, ver
     assert yaml.safe_load((replica / ".copier-answers.yml").read_text())["_commit"] == "1.1.0"
 
 
-def test_plain_copier_update_of_a_shipped_template_replica_via_its_public_url(tmp_path, versions, offline):
-    """A replica made from the shipped template records the public URL; copier resolves it where reachable."""
-    from jaki_forge.templates import CANONICAL_URL, TemplateSource
+def test_plain_copier_update_of_a_shipped_template_replica_via_its_public_url(tmp_path, versions, offline, monkeypatch):
+    """A replica of the shipped template records the public URL; plain copier updates it where that URL resolves."""
+    from jaki_forge import templates
 
-    replica = generate(GOOD / "minimal.yaml", tmp_path / "replica", vcs_ref="HEAD").path
-    source = TemplateSource(url=CANONICAL_URL, local=versions)  # stands in for the public repository
-    with source.reachable():
-        env = {**os.environ}
-    git(*GIT_ID, "commit", "-q", "--allow-empty", "-m", "noop", cwd=replica)
+    shipped = templates.TemplateSource(url=templates.CANONICAL_URL, local=versions)  # the public repo, offline
+    monkeypatch.setattr(templates, "default_source", lambda: shipped)
+    replica = generate(GOOD / "minimal.yaml", tmp_path / "replica", vcs_ref="1.0.0").path
     answers = yaml.safe_load((replica / ".copier-answers.yml").read_text())
-    assert answers["_src_path"] == CANONICAL_URL
+    assert (answers["_src_path"], answers["_commit"]) == (templates.CANONICAL_URL, "1.0.0")
+    edit_locally(replica)
     release_v2(versions)
+    with shipped.reachable():  # what DNS and the network do for Renovate's copier manager
+        env = dict(os.environ)
     copier = Path(sys.executable).parent / "copier"
-    text = (replica / ".copier-answers.yml").read_text().replace(f"_commit: {answers['_commit']}", "_commit: 1.0.0")
-    (replica / ".copier-answers.yml").write_text(text)
-    commit_all(replica, "pretend the replica was made from 1.0.0")
-    subprocess.run([str(copier), "update", "--defaults", "--skip-answered", "--quiet"], cwd=replica, check=True,
-                   env=env)
+    subprocess.run(
+        [str(copier), "update", "--defaults", "--skip-answered", "--quiet"], cwd=replica, check=True, env=env
+    )
     assert (replica / NEW_MODULE).is_file()
+    assert "Service catalogue of our province" in (replica / ROUTE).read_text()
+    assert yaml.safe_load((replica / ".copier-answers.yml").read_text())["_src_path"] == templates.CANONICAL_URL
 
 
 def test_updated_replica_passes_its_own_tests(tmp_path, versions):
@@ -244,6 +255,11 @@ def test_updated_replica_passes_its_own_tests(tmp_path, versions):
     release_v2(versions)
     result = update(replica)
     assert result.clean and result.committed
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], cwd=replica,
-                         capture_output=True, text=True, env=replica_env())
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=replica,
+        capture_output=True,
+        text=True,
+        env=replica_env(),
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
