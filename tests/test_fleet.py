@@ -401,7 +401,7 @@ def test_fleet_test_reports_passed_failed_and_unrenderable_profiles(runner, tmp_
             "--profiles",
             str(profiles / "*.yaml"),
             "--template",
-            str(template),
+            str(suite_template),
             "--vcs-ref",
             "1.0.0",
             "--junit",
