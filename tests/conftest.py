@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,41 @@ def replica_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "JAKI_FORGE_"))}
     env.pop("DATABASE_URL", None)
     return env
+
+
+def install(replica: Path) -> Path:
+    """A virtual environment with `replica` installed; its dependencies come from this test environment."""
+    venv = replica.parent / f"{replica.name}-venv"
+    if not venv.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        site = next((venv / "lib").glob("python3*/site-packages"))
+        shared = sysconfig.get_paths()["purelib"]
+        (site / "shared-deps.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(venv / "bin" / "python"),
+                "install",
+                "-q",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                "-e",
+                str(replica),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return venv / "bin" / "python"
+
+
+def run(python: Path, *args: str, cwd: Path, env: dict | None = None, check: bool = True):
+    result = subprocess.run(
+        [str(python), *args], cwd=cwd, capture_output=True, text=True, env={**replica_env(), **(env or {})}
+    )
+    if check:
+        assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-3000:]}"
+    return result

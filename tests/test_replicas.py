@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import sysconfig
 import time
 import uuid
 from pathlib import Path
@@ -15,48 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import replica_env
+from .conftest import install, replica_env, run
 
 POSTGRES_URL = os.environ.get("JAKI_FORGE_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="set JAKI_FORGE_TEST_POSTGRES_URL (.ci/run does)")
-
-
-def install(replica: Path) -> Path:
-    """A virtual environment with `replica` installed; its dependencies come from this test environment."""
-    venv = replica.parent / f"{replica.name}-venv"
-    if not venv.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-        site = next((venv / "lib").glob("python3*/site-packages"))
-        shared = sysconfig.get_paths()["purelib"]
-        (site / "shared-deps.pth").write_text(f"import site; site.addsitedir({shared!r})\n")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "--python",
-                str(venv / "bin" / "python"),
-                "install",
-                "-q",
-                "--no-deps",
-                "--no-build-isolation",
-                "--no-index",
-                "-e",
-                str(replica),
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return venv / "bin" / "python"
-
-
-def run(python: Path, *args: str, cwd: Path, env: dict | None = None, check: bool = True):
-    result = subprocess.run(
-        [str(python), *args], cwd=cwd, capture_output=True, text=True, env={**replica_env(), **(env or {})}
-    )
-    if check:
-        assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-3000:]}"
-    return result
 
 
 @pytest.mark.parametrize("name", ["jakarta", "lampung"])
