@@ -9,9 +9,13 @@ __all__ = [
     "JakiForgeError",
     "LoadedProfile",
     "ProfileError",
+    "check",
+    "diff",
+    "generate",
     "load_profile",
     "profile_schema",
     "template_data",
+    "update",
 ]
 
 _EXPORTS = {
@@ -21,6 +25,10 @@ _EXPORTS = {
     "load_profile": "profile",
     "profile_schema": "schema",
     "template_data": "answers",
+    "generate": "generate",
+    "update": "update",
+    "check": "drift",
+    "diff": "drift",
 }
 
 
