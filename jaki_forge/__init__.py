@@ -11,11 +11,9 @@ __all__ = [
     "ProfileError",
     "check",
     "diff",
-    "generate",
     "load_profile",
     "profile_schema",
     "template_data",
-    "update",
 ]
 
 _EXPORTS = {
@@ -25,8 +23,6 @@ _EXPORTS = {
     "load_profile": "profile",
     "profile_schema": "schema",
     "template_data": "answers",
-    "generate": "generate",
-    "update": "update",
     "check": "drift",
     "diff": "drift",
 }
