@@ -1,6 +1,6 @@
 """Benchmark a fleet: render the 34 generated province replicas, then `jaki-forge fleet update` them one version.
 
-Run: python bench/fleet.py [--jobs 1 2] [--profiles 'profiles/generated/*.yaml']
+Run: python bench/fleet.py [--jobs 1 2] [--profiles 'profiles/generated/*.yaml'] [--scratch auto|system|DIR]
 Prints, for each --jobs value, the wall time to render all replicas and to update them from template 1.0.0
 to 1.1.0, the cost per replica, and the slowest replicas. Goal: both steps together under 60 s.
 """
@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, GIT_ID, ROOT, snapshot_template
 
-from jaki_forge.fleet import run_parallel
+from jaki_forge.fleet import run_parallel, scratch, scratch_root
 from jaki_forge.fleettest import expand_profiles
 
 
@@ -38,22 +38,24 @@ def next_version(template: Path) -> None:
 class Job:
     """One replica to render (plain data for the worker processes)."""
 
-    def __init__(self, name: str, profile: Path, dest: Path, template: Path):
+    def __init__(self, name: str, profile: Path, dest: Path, template: Path, scratch: str | None):
         self.name, self.profile, self.dest, self.template = name, str(profile), str(dest), str(template)
+        self.scratch = scratch
 
 
 def render(job: Job) -> tuple[str, float, int]:
     """Render one replica at 1.0.0; (name, seconds, villages)."""
     from jaki_forge.generate import generate
 
-    result = generate(job.profile, job.dest, template=job.template, vcs_ref="1.0.0")
+    with scratch(job.scratch):
+        result = generate(job.profile, job.dest, template=job.template, vcs_ref="1.0.0")
     return job.name, result.seconds, result.profile.counts.get("village", 0)
 
 
-def run(profiles: list[Path], template: Path, work: Path, jobs: int) -> dict:
+def run(profiles: list[Path], template: Path, work: Path, jobs: int, where: str) -> dict:
     """Render all replicas and update them; the timings."""
     base = work / f"jobs-{jobs}"
-    tasks = [Job(p.stem, p, base / p.stem, template) for p in profiles]
+    tasks = [Job(p.stem, p, base / p.stem, template, scratch_root(where)) for p in profiles]
     start = time.perf_counter()
     rendered = run_parallel(render, tasks, jobs=jobs, progress=None, failed=lambda task, message: sys.exit(message))
     render_s = time.perf_counter() - start
@@ -63,7 +65,19 @@ def run(profiles: list[Path], template: Path, work: Path, jobs: int) -> dict:
     report = base / "report.json"
     start = time.perf_counter()
     done = subprocess.run(
-        [str(BIN / "jaki-forge"), "fleet", "update", "-m", str(manifest), "--jobs", str(jobs), "--report", str(report)],
+        [
+            str(BIN / "jaki-forge"),
+            "fleet",
+            "update",
+            "-m",
+            str(manifest),
+            "--jobs",
+            str(jobs),
+            "--report",
+            str(report),
+            "--scratch",
+            where,
+        ],
         capture_output=True,
         text=True,
     )
@@ -88,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--profiles", default="profiles/generated/*.yaml")
+    parser.add_argument("--scratch", default="auto", help="where copier's throwaway files go (see fleet update)")
     args = parser.parse_args()
     profiles = expand_profiles(args.profiles, root=ROOT)
     with tempfile.TemporaryDirectory(prefix="bench-fleet-") as scratch:
@@ -96,10 +111,13 @@ def main() -> None:
         next_version(template)
         rows = []
         for jobs in args.jobs:
-            rows.append(run(profiles, template, work, jobs))
+            rows.append(run(profiles, template, work, jobs, args.scratch))
             shutil.rmtree(work / f"jobs-{jobs}", ignore_errors=True)
     total_villages = sum(rows[0]["villages"].values())
-    print(f"{len(profiles)} replicas, {total_villages} villages in all; template 1.0.0 -> 1.1.0")
+    print(
+        f"{len(profiles)} replicas, {total_villages} villages in all; template 1.0.0 -> 1.1.0; "
+        f"scratch: {scratch_root(args.scratch) or 'system temporary directory'}"
+    )
     print(f"{'jobs':>4} {'render all':>11} {'per replica':>12} {'update all':>11} {'per replica':>12} {'total':>8}")
     for row in rows:
         n = row["replicas"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
 import tempfile
 import time
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,6 +285,47 @@ def shipped_fleet_schema_text() -> str:
 
 # --- running one job per replica, in parallel processes ----------------------------------------------
 
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_ROOM = 1 << 30  # leave the RAM disk alone when it has less than 1 GiB free
+
+
+def scratch_root(choice: str | Path | None = "auto") -> str | None:
+    """Where workers put copier's throwaway clones and renders; None for the system's temporary directory.
+
+    "auto" picks the RAM disk /dev/shm when there is one with room: each update clones the template and
+    renders it three times, and on a slow disk those files cost more than the update itself. "system"
+    (or None) keeps the system's temporary directory; any other value is a directory to use.
+    """
+    if choice is None or str(choice) == "system":
+        return None
+    if str(choice) == "auto":
+        try:
+            stat = os.statvfs(RAM_DISK)
+        except OSError:
+            return None
+        roomy = stat.f_bavail * stat.f_frsize >= RAM_DISK_ROOM
+        return str(RAM_DISK) if roomy and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK | os.X_OK) else None
+    path = Path(choice)
+    if not path.is_dir():
+        raise InvalidInputError(f"the scratch directory {path} does not exist; create it or pass --scratch system")
+    return str(path.resolve())
+
+
+@contextlib.contextmanager
+def scratch(root: str | None) -> Iterator[None]:
+    """Inside the block, Python's temporary files (copier's clones and renders) go to a private folder in `root`."""
+    if root is None:
+        yield
+        return
+    private = tempfile.mkdtemp(prefix="jaki-forge-", dir=root)
+    saved = tempfile.tempdir
+    tempfile.tempdir = private
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
+        shutil.rmtree(private, ignore_errors=True)
+
 
 def run_parallel(func: Callable, tasks: Sequence, *, jobs: int, progress: Progress | None, failed: Callable) -> list:
     """`func(task)` for every task, in `jobs` processes (in this process when jobs is 1), results in task order.
@@ -411,6 +454,7 @@ class UpdateTask:
     workdir: str
     to: str | None
     push: bool
+    scratch: str | None = None
 
 
 @dataclass
@@ -471,6 +515,7 @@ def update_fleet(
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
     report: str | Path | None = None,
+    scratch_dir: str | Path | None = "auto",
 ) -> FleetUpdateReport:
     """Update every replica of the fleet on its own branch `jaki-forge/update-<version>`, in `jobs` processes.
 
@@ -478,12 +523,13 @@ def update_fleet(
     (a fresh clone for a git URL) under the manifest's workdir. A clean update is committed on the branch
     (and its worktree removed); one with conflicts is left in its worktree with the unmerged files. A
     replica with uncommitted changes is refused. Nothing is pushed unless `push`. The report is also
-    written to `report` (JSON) and recorded as each replica's last result.
+    written to `report` (JSON) and recorded as each replica's last result. `scratch_dir`: see `scratch_root`.
     """
     fleet = fleet if isinstance(fleet, Fleet) else load_fleet(fleet)
     if jobs < 1:
         raise InvalidInputError(f"--jobs must be 1 or more, not {jobs}")
     entries = fleet.select(only)
+    root = scratch_root(scratch_dir)
     tasks = [
         UpdateTask(
             name=e.name,
@@ -495,6 +541,7 @@ def update_fleet(
             workdir=str(fleet.workdir / e.name),
             to=to,
             push=push,
+            scratch=root,
         )
         for e in entries
     ]
@@ -518,10 +565,11 @@ def update_replica(task: UpdateTask) -> ReplicaUpdate:
     started = time.perf_counter()
     out = ReplicaUpdate(task.name, task.location, FAILED)
     try:
-        if task.git:
-            _update_clone(task, out)
-        else:
-            _update_local(task, out)
+        with scratch(task.scratch):
+            if task.git:
+                _update_clone(task, out)
+            else:
+                _update_local(task, out)
     except InvalidInputError as error:
         out.status, out.reason = REFUSED, str(error)
     except JakiForgeError as error:
@@ -572,6 +620,7 @@ def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
         _git("worktree", "remove", "--force", str(worktree), cwd=repo, check=False)
         _git("branch", "-D", plan.branch, cwd=repo, check=False)
         shutil.rmtree(worktree, ignore_errors=True)
+        _git("worktree", "prune", cwd=repo, check=False)
         out.branch = out.worktree = ""
         raise
     if out.status == CLEAN:
@@ -713,6 +762,7 @@ class StatusTask:
     git: str | None
     branch: str | None
     template: str | None
+    scratch: str | None = None
 
 
 @dataclass
@@ -764,14 +814,22 @@ def fleet_status(
     jobs: int = 1,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    scratch_dir: str | Path | None = "auto",
 ) -> FleetStatus:
     """Version, versions behind, locally modified files and conflict risk of every replica; changes nothing."""
     fleet = fleet if isinstance(fleet, Fleet) else load_fleet(fleet)
     if jobs < 1:
         raise InvalidInputError(f"--jobs must be 1 or more, not {jobs}")
+    root = scratch_root(scratch_dir)
     tasks = [
         StatusTask(
-            e.name, fleet.location(e), str(fleet.replica_path(e)) if e.path else None, e.git, e.branch, fleet.template
+            e.name,
+            fleet.location(e),
+            str(fleet.replica_path(e)) if e.path else None,
+            e.git,
+            e.branch,
+            fleet.template,
+            root,
         )
         for e in fleet.select(only)
     ]
@@ -792,42 +850,39 @@ def fleet_status(
 def replica_status(task: StatusTask) -> ReplicaStatus:
     """The status of one replica; never raises: a problem is reported in `error`."""
     out = ReplicaStatus(task.name, task.location)
-    scratch = None
     try:
-        if task.git:
-            scratch = Path(tempfile.mkdtemp(prefix="jaki-forge-status-"))
-            repo = scratch / task.name
-            cloned = _git(
-                "clone",
-                "-q",
-                "--depth",
-                "1",
-                "--branch",
-                task.branch or "main",
-                task.git,
-                str(repo),
-                cwd=scratch,
-                check=False,
-            )
-            if cloned.returncode != 0:
-                detail = (cloned.stderr.strip().splitlines() or ["git clone failed"])[-1]
-                raise OperationError(f"cannot clone {task.git}: {detail}")
-        else:
-            repo = Path(task.path or "")
-            if task.branch:
-                current = _git("rev-parse", "--abbrev-ref", "HEAD", cwd=repo, check=False).stdout.strip()
-                if current != task.branch:
-                    raise InvalidInputError(
-                        f"{repo} has {current} checked out, not {task.branch}; status reads the checked-out tree"
-                    )
-        _fill_status(repo, task.template, out)
+        with scratch(task.scratch), tempfile.TemporaryDirectory(prefix="jaki-forge-status-") as folder:
+            if task.git:
+                repo = Path(folder) / task.name
+                branch = task.branch or "main"
+                cloned = _git(
+                    "clone",
+                    "-q",
+                    "--depth",
+                    "1",
+                    "--branch",
+                    branch,
+                    task.git,
+                    str(repo),
+                    cwd=Path(folder),
+                    check=False,
+                )
+                if cloned.returncode != 0:
+                    detail = (cloned.stderr.strip().splitlines() or ["git clone failed"])[-1]
+                    raise OperationError(f"cannot clone {task.git} (branch {branch}): {detail}")
+            else:
+                repo = Path(task.path or "")
+                if task.branch:
+                    current = _git("rev-parse", "--abbrev-ref", "HEAD", cwd=repo, check=False).stdout.strip()
+                    if current != task.branch:
+                        raise InvalidInputError(
+                            f"{repo} has {current} checked out, not {task.branch}; status reads the checked-out tree"
+                        )
+            _fill_status(repo, task.template, out)
     except JakiForgeError as error:
         out.error = str(error)
     except Exception as error:
         out.error = f"unexpected {type(error).__name__}: {error}"
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
     return out
 
 

@@ -19,11 +19,18 @@ profile_app = typer.Typer(help="Write starting profiles for provinces.", no_args
 
 ManifestOpt = Annotated[Path, typer.Option("--manifest", "-m", help="The fleet manifest (YAML).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replicas handled in parallel (processes).")]
+ScratchOpt = Annotated[
+    str,
+    typer.Option(
+        help="Where throwaway clones and renders go: auto (the RAM disk /dev/shm when there is one), "
+        "system (the system's temporary directory) or a directory."
+    ),
+]
 ProfilesOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--profiles",
-        help="Glob of profiles (repeatable) [default: profiles/*.yaml and profiles/generated/*.yaml].",
+        help="Glob of profiles (repeatable) \\[default: profiles/*.yaml and profiles/generated/*.yaml].",
         show_default=False,
     ),
 ]
@@ -81,9 +88,16 @@ class _Display:
         self.progress.update(self.task, description=f"{self.verb} {shown}".strip())
 
 
+def _esc(text: str) -> str:
+    """`text` shown as it is: brackets in paths and git messages are not rich markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _files(files: list[str], limit: int = 4) -> str:
     shown = ", ".join(files[:limit])
-    return shown + (f" (+{len(files) - limit})" if len(files) > limit else "")
+    return _esc(shown + (f" (+{len(files) - limit})" if len(files) > limit else ""))
 
 
 STYLE = {"clean": "green", "conflicts": "yellow", "refused": "magenta", "failed": "red"}
@@ -128,6 +142,7 @@ def fleet_status(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Show only this replica (repeatable).", show_default=False)
     ] = None,
+    scratch: ScratchOpt = "auto",
 ) -> None:
     """One table: template version, versions behind, local changes, conflict risk and last result (read-only)."""
     from .fleet import fleet_status as run
@@ -136,8 +151,8 @@ def fleet_status(
     try:
         fleet = load_fleet(manifest)
         entries = fleet.select(only)
-        with _Display(len(entries), "reading", lambda name, r: f"{name}: {r.error or r.version}") as display:
-            result = run(fleet, jobs=jobs, only=only, progress=display)
+        with _Display(len(entries), "reading", lambda name, r: _esc(f"{name}: {r.error or r.version}")) as display:
+            result = run(fleet, jobs=jobs, only=only, progress=display, scratch_dir=scratch)
     except JakiForgeError as error:
         _fail(error)
     if as_json:
@@ -150,7 +165,7 @@ def fleet_status(
             table.add_column(column, justify="right" if column == "behind" else "left")
         for r in result.replicas:
             if r.error:
-                table.add_row(r.name, "[red]error", "", r.error, "", last_result_text(r.last))
+                table.add_row(r.name, "[red]error", "", _esc(r.error), "", _esc(last_result_text(r.last)))
                 continue
             modified = f"{len(r.modified)}" + (f": {_files(r.modified)}" if r.modified else "")
             if r.uncommitted:
@@ -158,7 +173,7 @@ def fleet_status(
             risk = f"{len(r.at_risk)}" + (f": {_files(r.at_risk)}" if r.at_risk else "")
             risk += f" ({r.upcoming})" if r.upcoming else ""
             behind = str(r.behind) if r.behind else "[green]0"
-            table.add_row(r.name, r.version, behind, modified, risk, last_result_text(r.last))
+            table.add_row(r.name, _esc(r.version), behind, modified, risk, _esc(last_result_text(r.last)))
         _console().print(table)
     if any(r.error for r in result.replicas):
         raise typer.Exit(1)
@@ -167,7 +182,7 @@ def fleet_status(
 @fleet_app.command("update")
 def fleet_update(
     manifest: ManifestOpt = Path("fleet.yaml"),
-    to: Annotated[str | None, typer.Option(help="Template version to update to [default: newest].")] = None,
+    to: Annotated[str | None, typer.Option(help="Template version to update to \\[default: newest].")] = None,
     jobs: JobsOpt = 1,
     push: Annotated[
         bool, typer.Option("--push", help="Push each clean update branch to the replica's origin.")
@@ -176,15 +191,16 @@ def fleet_update(
         list[str] | None, typer.Option("--only", help="Update only this replica (repeatable).", show_default=False)
     ] = None,
     report: Annotated[
-        Path | None, typer.Option(help="Write the JSON report here [default: <workdir>/last-update.json].")
+        Path | None, typer.Option(help="Write the JSON report here \\[default: <workdir>/last-update.json].")
     ] = None,
+    scratch: ScratchOpt = "auto",
 ) -> None:
     """Update every replica on its own branch jaki-forge/update-<version>, in parallel; exit 1 unless all clean."""
     from .fleet import load_fleet, update_fleet
 
     def describe(name: str, r) -> str:
         style = STYLE.get(r.status, "")
-        detail = _files(r.conflicts) if r.conflicts else (r.reason or f"{r.from_version} -> {r.to_version}")
+        detail = _files(r.conflicts) if r.conflicts else _esc(r.reason or f"{r.from_version} -> {r.to_version}")
         return f"[{style}]{r.status:<9}[/] {name}: {detail} ({r.seconds:.1f} s)"
 
     try:
@@ -192,7 +208,9 @@ def fleet_update(
         entries = fleet.select(only)
         target = report or fleet.workdir / "last-update.json"
         with _Display(len(entries), "updating", describe) as display:
-            result = update_fleet(fleet, to=to, jobs=jobs, push=push, only=only, progress=display, report=target)
+            result = update_fleet(
+                fleet, to=to, jobs=jobs, push=push, only=only, progress=display, report=target, scratch_dir=scratch
+            )
     except KeyboardInterrupt:
         typer.echo("interrupted: replicas not yet updated were left as they were", err=True)
         raise typer.Exit(130) from None
@@ -206,15 +224,15 @@ def fleet_update(
         table.add_column(column, overflow="fold")
     for r in result.replicas:
         version = f"{r.from_version} -> {r.to_version}" if r.to_version else ""
-        where = r.branch + (f"\n{r.worktree}" if r.worktree and r.status != "clean" else "")
+        where = r.branch + (f"\n{r.worktree}" if r.worktree else "")  # kept: conflicts, or an unpushed clone
         if r.status == "conflicts":
-            detail = "\n".join(r.conflicts)
+            detail = _esc("\n".join(r.conflicts))
         elif r.status == "clean" and not r.reason:
             changed = sum(len(v) for v in r.changes.values())
             detail = f"{changed} files changed, commit {r.commit[:10]}" + (", pushed" if r.pushed else "")
         else:
-            detail = r.reason
-        table.add_row(r.name, f"[{STYLE.get(r.status, '')}]{r.status}", version, where, detail)
+            detail = _esc(r.reason)
+        table.add_row(r.name, f"[{STYLE.get(r.status, '')}]{r.status}", version, _esc(where), detail)
     _console().print(table)
     typer.echo(f"report: {target}")
     if not result.ok:
@@ -241,13 +259,14 @@ def fleet_test(
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds allowed for each install and test run.")] = 1800,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON instead of a table.")] = False,
+    scratch: ScratchOpt = "auto",
 ) -> None:
     """For each profile: render a replica into a temporary directory, install it and run its test suite."""
     from .fleettest import DEFAULT_PROFILES, expand_profiles
     from .fleettest import fleet_test as run
 
     def describe(name: str, r) -> str:
-        return f"[{TEST_STYLE.get(r.status, '')}]{r.status:<7}[/] {name}: {r.message}"
+        return f"[{TEST_STYLE.get(r.status, '')}]{r.status:<7}[/] {name}: {_esc(r.message)}"
 
     patterns = profiles or list(DEFAULT_PROFILES)
     try:
@@ -263,6 +282,7 @@ def fleet_test(
                 keep=keep,
                 junit=junit,
                 progress=display,
+                scratch_dir=scratch,
             )
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -282,11 +302,11 @@ def fleet_test(
             counts = f"{r.tests}" + (f" ({r.failures + r.errors} failed)" if r.failures or r.errors else "")
             table.add_row(
                 r.name,
-                r.profile,
+                _esc(r.profile),
                 f"[{TEST_STYLE.get(r.status, '')}]{r.status}",
                 counts,
                 f"{sum(r.seconds.values()):.1f}",
-                r.message,
+                _esc(r.message),
             )
         _console().print(table)
         for r in result.results:

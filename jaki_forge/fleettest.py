@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import InvalidInputError, JakiForgeError
-from .fleet import Progress, run_parallel
+from .fleet import Progress, run_parallel, scratch, scratch_root
 
 DEFAULT_PROFILES = ("profiles/*.yaml", "profiles/generated/*.yaml")
 INSTALL_MODES = ("link", "pip")
@@ -92,6 +93,7 @@ class ProfileTask:
     install: str
     timeout: float
     keep: str | None
+    scratch: str | None = None
 
 
 @dataclass
@@ -150,18 +152,21 @@ def fleet_test(
     keep: str | Path | None = None,
     junit: str | Path | None = None,
     progress: Progress | None = None,
+    scratch_dir: str | Path | None = "auto",
 ) -> FleetTestReport:
     """For each profile: render a replica into a temporary directory, install it, run its test suite.
 
     `install="link"` gives the replica a virtual environment that reuses this environment's packages (fast,
     offline); `install="pip"` gives it a fresh one with `pip install -e '.[test]'` (what a province does).
     With `keep`, replicas are kept under that directory. With `junit`, a JUnit XML report is written there.
+    Replicas are rendered and tested in `scratch_dir` (see `jaki_forge.fleet.scratch_root`).
     """
     if install not in INSTALL_MODES:
         raise InvalidInputError(f"unknown install mode '{install}'; use one of {', '.join(INSTALL_MODES)}")
     if jobs < 1:
         raise InvalidInputError(f"--jobs must be 1 or more, not {jobs}")
     profiles = expand_profiles(patterns)
+    root = scratch_root(scratch_dir)
     names: set[str] = set()
     tasks = []
     for path in profiles:
@@ -179,6 +184,7 @@ def fleet_test(
                 install,
                 timeout,
                 str(Path(keep).resolve()) if keep else None,
+                root,
             )
         )
     started, clock = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
@@ -205,6 +211,11 @@ def replica_env() -> dict[str, str]:
 
 def run_profile(task: ProfileTask) -> ProfileTestResult:
     """Render, install and test one profile; never raises: problems become an `error` result."""
+    with scratch(task.scratch):
+        return _run_profile(task)
+
+
+def _run_profile(task: ProfileTask) -> ProfileTestResult:
     from .generate import generate
 
     out = ProfileTestResult(task.name, task.display, ERROR)
@@ -286,7 +297,8 @@ def _install(replica: Path, venv: Path, mode: str, timeout: float) -> Path:
                 f"pip install -e '{replica.name}[test]' failed", _tail((pip.stdout or "") + (pip.stderr or ""))
             )
         return python
-    # link: a bare environment that sees this environment's packages and the replica's source (no network)
+    # link: a bare environment that sees this environment's packages, with the replica installed editable
+    # without dependencies (no network); without a build backend here, the replica's source goes on the path
     created = _run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=replica, timeout=timeout, what="venv"
     )
@@ -296,9 +308,38 @@ def _install(replica: Path, venv: Path, mode: str, timeout: float) -> Path:
     if site is None:
         raise _StepFailed(f"the virtual environment at {venv} has no site-packages folder")
     ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
-    lines = [f"import site; site.addsitedir({path!r})" for path in ours] + [str(replica)]
+    lines = [f"import site; site.addsitedir({path!r})" for path in ours]
+    python = venv / "bin" / "python"
+    if importlib.util.find_spec("hatchling") is None:  # cannot build the replica here: put its source on the path
+        lines.append(str(replica))
     (site / "_jaki_forge_fleet.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return venv / "bin" / "python"
+    if importlib.util.find_spec("hatchling") is not None:
+        pip = _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(python),
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                "-e",
+                str(replica),
+            ],
+            cwd=replica,
+            timeout=timeout,
+            what="pip install",
+        )
+        if pip.returncode != 0:
+            raise _StepFailed(
+                f"pip install -e {replica.name} (no dependencies) failed",
+                _tail((pip.stdout or "") + (pip.stderr or "")),
+            )
+    return python
 
 
 def _run_tests(replica: Path, python: Path, xml: Path, timeout: float, out: ProfileTestResult) -> None:

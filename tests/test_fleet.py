@@ -191,14 +191,15 @@ def suite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory, template) -> dict:
-    """Six replicas at template 1.0.0, one per case, a fleet.yaml; status read before any update.
+    """Seven replicas at template 1.0.0, one per case, a fleet.yaml; status read before any update.
 
-    alpha: untouched; bravo: a local edit the template does not touch; charlie: a local edit of the file
-    1.1.0 changes (conflict); delta: uncommitted changes (refused); echo: a git URL; gone: a missing path.
+    alpha, foxtrot: untouched; bravo: a local edit the template does not touch; charlie: a local edit of the
+    file 1.1.0 changes (conflict); delta: uncommitted changes (refused); echo: a git URL (a local bare
+    repository); gone: a path where there is no replica (refused).
     """
     base = tmp_path_factory.mktemp("fleet")
     replicas = {}
-    for name in ("alpha", "bravo", "charlie", "delta", "echo"):
+    for name in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot"):
         profile = make_profile(base / "profiles", name)
         replicas[name] = generate(profile, base / "src" / name, template=str(template), vcs_ref="1.0.0").path
     hooks = replicas["bravo"] / "app" / "custom" / "hooks.py"
@@ -214,6 +215,7 @@ def fleet(tmp_path_factory, template) -> dict:
         {"name": n, "path": f"src/{n}", "profile": f"profiles/{n}.yaml"} for n in ("alpha", "bravo", "charlie", "delta")
     ]
     entries.append({"name": "echo", "git": remote.as_uri(), "profile": "profiles/echo.yaml"})
+    entries.append({"name": "foxtrot", "path": "src/foxtrot", "branch": "main"})
     entries.append({"name": "gone", "path": "src/gone"})
     manifest.write_text(yaml.safe_dump({"schema_version": 1, "replicas": entries}, sort_keys=False))
     before = {n: tree_state(p) for n, p in replicas.items()}
@@ -263,15 +265,16 @@ def test_update_updates_the_others_and_reports_conflict_and_refusals(fleet):
         "charlie": "conflicts",
         "delta": "refused",
         "echo": "clean",
+        "foxtrot": "clean",
         "gone": "refused",
     }
-    assert report["summary"] == {"clean": 3, "conflicts": 1, "refused": 2, "failed": 0}
+    assert report["summary"] == {"clean": 4, "conflicts": 1, "refused": 2, "failed": 0}
     assert report["ok"] is False
     assert by_name["charlie"]["conflicts"] == [MARKER]
     assert "README.local.md" in by_name["delta"]["reason"]
     assert "uncommitted changes" in by_name["delta"]["reason"]
     assert "does not exist" in by_name["gone"]["reason"]
-    for name in ("alpha", "bravo", "echo"):
+    for name in ("alpha", "bravo", "echo", "foxtrot"):
         assert by_name[name]["from_version"] == "1.0.0"
         assert by_name[name]["to_version"] == "1.1.0"
         assert by_name[name]["branch"] == "jaki-forge/update-1.1.0"
@@ -291,7 +294,7 @@ def test_update_leaves_every_main_branch_and_working_tree_untouched(fleet):
 
 def test_clean_updates_are_committed_on_their_branch(fleet):
     by_name = {r["name"]: r for r in fleet["report"]["replicas"]}
-    for name in ("alpha", "bravo"):
+    for name in ("alpha", "bravo", "foxtrot"):
         repo = fleet["replicas"][name]
         tip = git(repo, "rev-parse", "jaki-forge/update-1.1.0").strip()
         assert tip == by_name[name]["commit"]
@@ -457,3 +460,41 @@ def test_ci_workflow_uses_the_matrix():
     assert any("jaki-forge fleet test" in run for run in steps)
     matrices = [str(job.get("strategy", {}).get("matrix", "")) for job in workflow["jobs"].values()]
     assert any("fromJSON(needs.matrix.outputs.matrix)" in matrix for matrix in matrices)
+
+
+def test_unreachable_template_fails_that_replica_only(fleet, tmp_path):
+    manifest = fleet["base"] / "broken-fleet.yaml"
+    manifest.write_text(
+        yaml.safe_dump(
+            {
+                "schema_version": 1,
+                "template": str(tmp_path / "nowhere"),
+                "workdir": str(tmp_path / "work"),
+                "replicas": [{"name": "alpha", "path": "src/alpha"}],
+            }
+        )
+    )
+    report = update_fleet(manifest)
+    assert report.replicas[0].status == "failed"
+    assert "cannot list the versions of the template" in report.replicas[0].reason
+    assert tree_state(fleet["replicas"]["alpha"]) == fleet["before"]["alpha"]
+
+
+def test_scratch_directory_choice(tmp_path):
+    import tempfile
+
+    from jaki_forge.errors import InvalidInputError
+    from jaki_forge.fleet import scratch, scratch_root
+
+    assert scratch_root("system") is None
+    assert scratch_root(None) is None
+    assert scratch_root(tmp_path) == str(tmp_path.resolve())
+    assert scratch_root("auto") in (None, "/dev/shm")
+    with pytest.raises(InvalidInputError, match=r"the scratch directory .*nope does not exist"):
+        scratch_root(tmp_path / "nope")
+    before = tempfile.gettempdir()
+    with scratch(str(tmp_path)):
+        inside = Path(tempfile.gettempdir())
+        assert inside.parent == tmp_path and inside.is_dir()
+    assert tempfile.gettempdir() == before
+    assert not inside.exists()

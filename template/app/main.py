@@ -19,6 +19,7 @@ from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
 from app.core.profile import Profile, get_profile
 from app.domain.storage import create_storage
+from app.web import install as install_web
 
 logger = logging.getLogger("app.access")
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.include_router(build_api_router(app.state.modules), prefix="/api")
     if app.state.modules["reports"]:
         app.include_router(open311.router, prefix="/open311/v2")
+    install_web(app)
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(Open311Error, open311_error_handler)
     if settings.cors_origins:

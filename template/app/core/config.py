@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     modules: dict[str, bool] = {}
     cors_origins: list[str] = []
     open311_contact: str | None = None
+    cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,330 @@
+"""Per-request page context: language, web sessions in HTTP-only cookies, CSRF, rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+import jinja2
+from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from starlette.datastructures import FormData
+
+from app.api.deps import SessionDep
+from app.core.config import Settings
+from app.core.errors import AppError
+from app.core.profile import Profile
+from app.core.security import create_access_token, read_access_token
+from app.domain.catalogue import localise
+from app.models import Citizen, Officer, OfficerRole
+from app.web.branding import brand_of, logo_url
+from app.web.i18n import Translator, pick_language
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+CITIZEN_COOKIE = "citizen_session"
+OFFICER_COOKIE = "officer_session"
+CSRF_COOKIE = "csrf_session"
+LANG_COOKIE = "lang"
+GUEST_COOKIE = "guest_reports"
+CSRF_FIELD = "csrf_token"
+GUEST_CODES_KEPT = 20
+YEAR = 365 * 24 * 3600
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA"}
+ZONE_NAMES["Asia/Jayapura"] = "WIT"
+
+templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+class CsrfError(Exception):
+    """A form that changes data came without the session's CSRF token."""
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in citizen or officer; `url` is the login page to go to."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def csrf_token_for(session_id: str, secret_key: str) -> str:
+    """The hidden-field token bound to a browser's CSRF cookie."""
+    return hmac.new(secret_key.encode(), session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_secure(request: Request, settings: Settings) -> bool:
+    """Secure cookies unless turned off, in production and on every HTTPS request."""
+    if settings.cookie_secure is not None:
+        return settings.cookie_secure
+    return settings.environment == "production" or request.url.scheme == "https"
+
+
+def safe_next(url: str | None, default: str) -> str:
+    """A local path to go to after login (never another site)."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return default
+
+
+def _account(request: Request, cookie: str, kind: str, secret_key: str) -> int | None:
+    token = request.cookies.get(cookie)
+    subject = read_access_token(token, secret_key=secret_key) if token else None
+    prefix, _, value = (subject or "").partition(":")
+    return int(value) if prefix == kind and value.isdigit() else None
+
+
+def format_datetime(value: datetime | None, timezone: str) -> str:
+    """`value` in the province's time zone, as `31/12/2026 14.05 WIB`."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    zone = ZONE_NAMES.get(timezone) or local.strftime("UTC%z")
+    return local.strftime("%d/%m/%Y %H.%M ") + zone
+
+
+@dataclass
+class WebContext:
+    """What every page needs: the request, database, profile, language, identity and CSRF."""
+
+    request: Request
+    session: Any
+    settings: Settings
+    profile: Profile
+    modules: dict[str, bool]
+    lang: str
+    t: Translator
+    csrf_token: str
+    citizen: Citizen | None = None
+    officer: Officer | None = None
+    cookies: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+
+    # cookies -------------------------------------------------------------------------------
+    def set_cookie(self, name: str, value: str | None, *, max_age: int | None = None) -> None:
+        """Set (or with None delete) an HTTP-only cookie on the response."""
+        self.cookies.append((name, value, max_age))
+
+    def _apply(self, response: Response) -> Response:
+        secure = cookie_secure(self.request, self.settings)
+        for name, value, max_age in self.cookies:
+            if value is None:
+                response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="lax")
+            else:
+                response.set_cookie(
+                    name,
+                    value,
+                    max_age=max_age,
+                    path="/",
+                    secure=secure,
+                    httponly=True,
+                    samesite="lax",
+                )
+        return response
+
+    def sign_in(self, kind: str, account_id: int) -> None:
+        """Start a citizen or officer web session (a signed token in an HTTP-only cookie)."""
+        token = create_access_token(
+            f"{kind}:{account_id}",
+            secret_key=self.settings.secret_key,
+            expires_minutes=self.settings.access_token_expire_minutes,
+        )
+        cookie = OFFICER_COOKIE if kind == "officer" else CITIZEN_COOKIE
+        self.set_cookie(cookie, token, max_age=self.settings.access_token_expire_minutes * 60)
+
+    def sign_out(self, kind: str) -> None:
+        """End the citizen or officer web session."""
+        self.set_cookie(OFFICER_COOKIE if kind == "officer" else CITIZEN_COOKIE, None)
+
+    def guest_codes(self) -> dict[str, str]:
+        """Access codes of reports filed as a guest in this browser: number -> code."""
+        try:
+            codes = json.loads(self.request.cookies.get(GUEST_COOKIE) or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(codes, dict):
+            return {}
+        return {str(k): str(v) for k, v in codes.items()}
+
+    def remember_guest_code(self, number: str, code: str) -> None:
+        """Keep a guest report's access code in this browser so the reporter can rate it."""
+        codes = self.guest_codes()
+        codes.pop(number, None)
+        codes[number] = code
+        kept = dict(list(codes.items())[-GUEST_CODES_KEPT:])
+        self.set_cookie(GUEST_COOKIE, json.dumps(kept, separators=(",", ":")), max_age=YEAR)
+
+    # identity ------------------------------------------------------------------------------
+    def require_officer(self) -> Officer:
+        """The logged-in officer, or a redirect to the desk login."""
+        if self.officer is None:
+            raise LoginRequired("/desk/login?" + urlencode({"next": self.here()}))
+        return self.officer
+
+    def require_citizen(self) -> Citizen:
+        """The logged-in citizen, or a redirect to the login page."""
+        if self.citizen is None:
+            raise LoginRequired("/login?" + urlencode({"next": self.here()}))
+        return self.citizen
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Whether the officer may verify closures (supervisor or admin)."""
+        return self.officer is not None and self.officer.role in (
+            OfficerRole.SUPERVISOR,
+            OfficerRole.ADMIN,
+        )
+
+    def here(self) -> str:
+        """The current path and query."""
+        query = self.request.url.query
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    # rendering -----------------------------------------------------------------------------
+    def lang_url(self, lang: str) -> str:
+        """The current page in another language."""
+        params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        return self.request.url.path + "?" + urlencode([*params, ("lang", lang)])
+
+    def text(self, texts: dict[str, str] | None) -> str:
+        """A profile text (`{id, en}`) in the page language."""
+        return localise(texts or {}, self.lang)
+
+    def when(self, value: datetime | None) -> str:
+        """A date-time for display in the province's time zone."""
+        return format_datetime(value, self.profile.province.timezone)
+
+    def render(self, template: str, *, status_code: int = 200, **values: Any) -> Response:
+        """The page `template` rendered with the common context and `values`."""
+        state = self.request.app.state
+        page = templates.get_template(template).render(
+            ctx=self,
+            t=self.t,
+            lang=self.lang,
+            app=self.profile.app,
+            profile=self.profile,
+            brand=brand_of(self.profile),
+            modules=self.modules,
+            csrf_field=CSRF_FIELD,
+            csrf_token=self.csrf_token,
+            citizen=self.citizen,
+            officer=self.officer,
+            logo_url=logo_url(self.profile),
+            version=getattr(state, "web_version", "0"),
+            path=self.request.url.path,
+            quote=quote,
+            **values,
+        )
+        return self._apply(HTMLResponse(page, status_code=status_code))
+
+    def redirect(self, url: str) -> Response:
+        """A 303 redirect (after a form post) carrying the pending cookies."""
+        return self._apply(RedirectResponse(url, status_code=303))
+
+    def error(self, status_code: int, *, title: str, detail: str | None = None) -> Response:
+        """An error page."""
+        return self.render("error.html", status_code=status_code, title=title, detail=detail)
+
+
+def _context(request: Request, session: Any) -> WebContext:
+    state = request.app.state
+    settings: Settings = state.settings
+    profile: Profile = state.profile
+    lang, changed = pick_language(
+        request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), profile.app.languages
+    )
+    csrf_id = request.cookies.get(CSRF_COOKIE) or ""
+    pending: list[tuple[str, str | None, int | None]] = []
+    if len(csrf_id) < 20:
+        csrf_id = secrets.token_urlsafe(24)
+        pending.append((CSRF_COOKIE, csrf_id, None))
+    if changed:
+        pending.append((LANG_COOKIE, lang, YEAR))
+    context = WebContext(
+        request=request,
+        session=session,
+        settings=settings,
+        profile=profile,
+        modules=state.modules,
+        lang=lang,
+        t=Translator(lang),
+        csrf_token=csrf_token_for(csrf_id, settings.secret_key),
+        cookies=pending,
+    )
+    if session is not None:
+        citizen_id = _account(request, CITIZEN_COOKIE, "citizen", settings.secret_key)
+        citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
+        context.citizen = citizen if citizen is not None and citizen.active else None
+        officer_id = _account(request, OFFICER_COOKIE, "officer", settings.secret_key)
+        officer = session.get(Officer, officer_id) if officer_id is not None else None
+        context.officer = officer if officer is not None and officer.active else None
+    return context
+
+
+def get_web(request: Request, session: SessionDep) -> WebContext:
+    """The page context of a request."""
+    return _context(request, session)
+
+
+Web = Annotated[WebContext, Depends(get_web)]
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after checking its CSRF token against the browser's CSRF cookie."""
+    form = await request.form()
+    session_id = request.cookies.get(CSRF_COOKIE)
+    sent = form.get(CSRF_FIELD)
+    expected = (
+        csrf_token_for(session_id, request.app.state.settings.secret_key) if session_id else ""
+    )
+    if not session_id or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+        raise CsrfError
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def error_page(
+    request: Request, status_code: int, *, title_key: str, detail: str | None
+) -> Response:
+    """An error page rendered without a database session."""
+    context = _context(request, None)
+    return context.error(status_code, title=context.t(title_key), detail=detail)
+
+
+class WebRoute(APIRoute):
+    """A page route: application errors become HTML pages, logins redirect, CSRF fails 403."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the FastAPI handler with the page error handling."""
+        handler: Callable[[Request], Awaitable[Response]] = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired as login:
+                return RedirectResponse(login.url, status_code=303)
+            except CsrfError:
+                return error_page(request, 403, title_key="error.csrf", detail=None)
+            except AppError as error:
+                key = {404: "error.not_found", 403: "error.forbidden"}.get(
+                    error.status_code, "error.invalid"
+                )
+                return error_page(request, error.status_code, title_key=key, detail=error.message)
+
+        return page

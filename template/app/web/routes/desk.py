@@ -1,0 +1,292 @@
+"""The officers' dashboard: login, reports in scope with filters and counters, report handling.
+
+Scope and workflow rules come from `app.domain`: every report is read through
+`get_for_officer` / `list_for_officer` / `visible_reports`, every move through `workflow`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import AppError, ForbiddenError, NotFoundError
+from app.core.security import verify_password
+from app.domain import regions, workflow
+from app.domain.catalogue import list_services
+from app.domain.reports import get_for_officer, list_for_officer, visible_reports
+from app.models import Officer, Region, Report, ReportStatus, utcnow
+from app.schemas.account import LoginRequest
+from app.schemas.report import ReportDetail
+from app.web.context import CheckedForm, Web, WebContext, WebRoute, safe_next
+
+router = APIRouter(prefix="/desk", route_class=WebRoute, include_in_schema=False)
+PAGE_SIZE = 25
+FILTER_DEPTH = 2  # region filter offers the officer's region and two levels below it
+Text = Annotated[str | None, Query(max_length=64)]
+
+
+def narrowed(officer: Officer, region_code: str | None) -> Officer:
+    """The officer's scope narrowed to `region_code` when it lies inside it (never stored)."""
+    if not region_code or region_code == officer.region_code:
+        return officer
+    if not regions.contains(officer.region_code, region_code):
+        return officer
+    return Officer(region_code=region_code, agency_code=officer.agency_code, role=officer.role)
+
+
+def status_counts(session: Session, officer: Officer) -> dict[ReportStatus, int]:
+    """Reports in scope per status."""
+    stmt = (
+        visible_reports(officer)
+        .with_only_columns(Report.status, func.count())
+        .group_by(Report.status)
+    )
+    counts = {ReportStatus(status): count for status, count in session.execute(stmt).all()}
+    return {status: counts.get(status, 0) for status in ReportStatus}
+
+
+def overdue_by_region(
+    session: Session, officer: Officer, now: datetime
+) -> list[tuple[str, str, int]]:
+    """Overdue reports in scope per region one level below the officer's: (code, name, count)."""
+    stmt = (
+        visible_reports(officer)
+        .with_only_columns(Report.handling_region_code, func.count())
+        .where(Report.status.in_(workflow.OPEN_STATUSES), Report.due_at < now)
+        .group_by(Report.handling_region_code)
+    )
+    depth = officer.region_code.count(".") + 2
+    buckets: Counter[str] = Counter()
+    for code, count in session.execute(stmt).all():
+        buckets[".".join(code.split(".")[:depth])] += count
+    names = dict(
+        session.execute(
+            select(Region.code, Region.name).where(Region.code.in_(list(buckets)))
+        ).all()
+    )
+    return [(code, names.get(code, code), count) for code, count in buckets.most_common()]
+
+
+def region_choices(session: Session, officer: Officer) -> list[Region]:
+    """The officer's region and the regions up to FILTER_DEPTH levels below, in code order."""
+    own = regions.get_region(session, officer.region_code)
+    stmt = (
+        select(Region)
+        .where(
+            regions.contains_clause(officer.region_code, Region.code),
+            Region.level <= own.level + FILTER_DEPTH,
+            Region.active.is_(True),
+        )
+        .order_by(Region.code)
+    )
+    return list(session.scalars(stmt))
+
+
+def region_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Names of regions by code."""
+    return dict(
+        session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    )
+
+
+def render_login(
+    web: WebContext, *, next_url: str, email: str = "", error: str | None = None
+) -> Response:
+    """The officer login form."""
+    return web.render(
+        "desk/login.html",
+        status_code=401 if error else 200,
+        next_url=next_url,
+        email=email,
+        error=error,
+    )
+
+
+@router.get("/login")
+def login_form(
+    web: Web, next_url: Annotated[str | None, Query(alias="next", max_length=500)] = None
+) -> Response:
+    """Officer login."""
+    return render_login(web, next_url=safe_next(next_url, "/desk"))
+
+
+@router.post("/login")
+def login(web: Web, form: CheckedForm) -> Response:
+    """Check the officer's e-mail and password and start the desk session."""
+    next_url = safe_next(str(form.get("next") or ""), "/desk")
+    email = str(form.get("email") or "")
+    try:
+        body = LoginRequest(email=email, password=str(form.get("password") or ""))
+    except ValidationError:
+        return render_login(web, next_url=next_url, email=email, error=web.t("login.failed"))
+    officer = web.session.scalar(select(Officer).where(Officer.email == body.email))
+    if (
+        officer is None
+        or not officer.active
+        or not verify_password(body.password, officer.password_hash)
+    ):
+        return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
+    web.sign_in("officer", officer.id)
+    return web.redirect(next_url if next_url.startswith("/desk") else "/desk")
+
+
+@router.post("/logout")
+def logout(web: Web, form: CheckedForm) -> Response:
+    """End the desk session."""
+    web.sign_out("officer")
+    return web.redirect("/desk/login")
+
+
+@router.get("")
+def reports(
+    web: Web,
+    status: Text = None,
+    service: Text = None,
+    region: Text = None,
+    overdue: Text = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """Reports in the officer's scope, filtered, with counters per status and overdue per region."""
+    officer = web.require_officer()
+    now = utcnow()
+    chosen_status = ReportStatus(status) if status in set(ReportStatus) else None
+    overdue_flag = {"yes": True, "no": False}.get(overdue or "")
+    found = list_for_officer(
+        web.session,
+        narrowed(officer, region),
+        status=chosen_status,
+        overdue=overdue_flag,
+        service_code=service or None,
+        now=now,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    names = region_names(web.session, {r.handling_region_code for r in found[:PAGE_SIZE]})
+    filters = {
+        "status": status or "",
+        "service": service or "",
+        "region": region or "",
+        "overdue": overdue or "",
+    }
+    return web.render(
+        "desk/list.html",
+        reports=found[:PAGE_SIZE],
+        more=len(found) > PAGE_SIZE,
+        page=page,
+        now=now,
+        names=names,
+        filters=filters,
+        counts=status_counts(web.session, officer),
+        overdue_regions=overdue_by_region(web.session, officer, now),
+        region_options=region_choices(web.session, officer),
+        services=list_services(web.session, requestable=True),
+        statuses=list(ReportStatus),
+        scope_name=regions.get_region(web.session, officer.region_code).name,
+    )
+
+
+def _attribute_rows(web: WebContext, report: Report) -> list[tuple[str, str]]:
+    definitions = {a["code"]: a for a in report.service.attributes}
+    rows = []
+    for code, value in report.attributes.items():
+        definition = definitions.get(code, {})
+        names = {v["key"]: web.text(v["name"]) for v in definition.get("values", [])}
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(
+            f"{v:g}" if isinstance(v, float) else names.get(str(v), str(v)) for v in values
+        )
+        label = web.text(definition["description"]) if definition else code
+        rows.append((label, shown))
+    return rows
+
+
+def render_report(
+    web: WebContext, report: Report, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    """A report in scope: details, history and the moves the workflow allows from here."""
+    now = utcnow()
+    location = []
+    if report.region_code:
+        place = regions.get_region(web.session, report.region_code)
+        location = [r for r in regions.ancestors(web.session, place) if r.level >= 2] + [place]
+    order = list(ReportStatus)
+    allowed = sorted(workflow.TRANSITIONS[report.status], key=order.index)
+    return web.render(
+        "desk/report.html",
+        status_code=status_code,
+        report=report,
+        detail=ReportDetail.of(report, now=now, hide_reporter=True),
+        attributes=_attribute_rows(web, report),
+        location=location,
+        handling_region=regions.get_region(web.session, report.handling_region_code),
+        allowed=allowed,
+        note_required=workflow.NOTE_REQUIRED,
+        note_names=", ".join(
+            web.t(f"status.{s.value}") for s in order if s in workflow.NOTE_REQUIRED
+        ),
+        can_verify=web.is_supervisor
+        and report.status == ReportStatus.SELESAI
+        and report.verified_at is None,
+        moved=web.request.query_params.get("moved") == "1",
+        error=error,
+        form_values={"to_status": "", "note": ""},
+    )
+
+
+@router.get("/reports/{number}")
+def report(web: Web, number: str) -> Response:
+    """One report in the officer's scope (absent otherwise)."""
+    officer = web.require_officer()
+    return render_report(web, get_for_officer(web.session, officer, number=number))
+
+
+@router.post("/reports/{number}/transition")
+def move(web: Web, number: str, form: CheckedForm) -> Response:
+    """Move the report along the workflow; a note is needed for some statuses."""
+    officer = web.require_officer()
+    report = get_for_officer(web.session, officer, number=number)
+    target = str(form.get("to_status") or "")
+    note = str(form.get("note") or "").strip()[:2000] or None
+    try:
+        if target not in set(ReportStatus):
+            raise NotFoundError(web.t("desk.choose_status"))
+        workflow.transition(
+            web.session, report, target=ReportStatus(target), note=note, officer=officer
+        )
+    except AppError as error:
+        web.session.rollback()
+        return render_report(web, report, error=error.message, status_code=error.status_code)
+    return web.redirect(f"/desk/reports/{report.tracking_number}?moved=1")
+
+
+@router.post("/reports/{number}/verify")
+def verify(web: Web, number: str, form: CheckedForm) -> Response:
+    """A supervisor confirms the closure of a finished report."""
+    officer = web.require_officer()
+    report = get_for_officer(web.session, officer, number=number)
+    if not web.is_supervisor:
+        raise ForbiddenError(web.t("desk.verify_needs_supervisor"))
+    try:
+        workflow.verify_closure(web.session, report, supervisor=officer)
+    except AppError as error:
+        web.session.rollback()
+        return render_report(web, report, error=error.message, status_code=error.status_code)
+    return web.redirect(f"/desk/reports/{report.tracking_number}?moved=1")
+
+
+@router.get("/reports/{number}/photos/{photo_id}")
+def photo(web: Web, number: str, photo_id: int) -> Response:
+    """A photo of a report in scope."""
+    officer = web.require_officer()
+    report = get_for_officer(web.session, officer, number=number)
+    item = next((p for p in report.photos if p.id == photo_id), None)
+    if item is None:
+        raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
+    content = web.request.app.state.storage.load(item.storage_key)
+    return Response(content, media_type=item.content_type, headers={"Cache-Control": "private"})

@@ -1,0 +1,315 @@
+"""Browser tests: a citizen files a report through the pages of a served replica, an officer in scope
+moves it to Selesai, a supervisor verifies it, the citizen tracks and rates it; an officer of another regency
+never sees it. Also: installability (manifest, icons, service worker), offline use, labels, phone screenshots.
+
+Drives Debian's Chromium (`apt-get install chromium`) with Playwright for Python; `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import ROOT, install, replica_env, run
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "rahasia-sekali-123"
+PHONE = {"width": 390, "height": 844}
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Every visible form control has a label (label[for], wrapping label, aria-label or aria-labelledby).
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes((el.type || '').toLowerCase()))
+  .filter(el => !(el.labels && el.labels.length))
+  .filter(el => !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+DECODED_SIZE = """async (src) => { const img = new Image(); img.src = src; await img.decode();
+  return [img.naturalWidth, img.naturalHeight]; }"""
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's Chromium is not installed (apt-get install chromium)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _scenario(replica: Path) -> dict:
+    """A requestable service below province level (the one with most attributes), a village, the other regency."""
+    profile = json.loads((replica / "app/data/profile.json").read_text(encoding="utf-8"))
+    with (replica / "app/data/regions.csv").open(encoding="utf-8", newline="") as handle:
+        regions = {row["code"]: row for row in csv.DictReader(handle)}
+    services = [s for s in profile["services"] if s["kind"] in ("report", "application") and s["level"] != "province"]
+    service = max(services, key=lambda s: len(s["attributes"]))
+    village = next(r for r in regions.values() if r["level"] == "4")
+    district = regions[village["parent"]]
+    regency = regions[district["parent"]]
+    other = next(r for r in regions.values() if r["level"] == "2" and r["code"] != regency["code"])
+    return {
+        "profile": profile,
+        "service": service,
+        "village": village,
+        "district": district,
+        "regency": regency,
+        "other_regency": other,
+    }
+
+
+class Server:
+    """A replica served by `python -m app serve` on a free port, with its own database and uploads."""
+
+    def __init__(self, replica: Path, tmp: Path) -> None:
+        self.replica = replica
+        self.python = install(replica)
+        self.env = {"DATABASE_URL": f"sqlite:///{tmp / 'web.db'}", "STORAGE_DIR": str(tmp / "uploads")}
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        run(self.python, "-m", "app", "init-db", cwd=self.replica, env=self.env)
+        run(
+            self.python, "-m", "app", "create-admin", "--email", "admin@example.org", "--full-name", "Admin",
+            "--password", PASSWORD, cwd=self.replica, env=self.env,
+        )  # fmt: skip
+        self.process = subprocess.Popen(
+            [str(self.python), "-m", "app", "serve", "--port", str(self.port)],
+            cwd=self.replica,
+            env={**replica_env(), **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        pytest.fail("the replica did not start")
+
+    def officer(self, email: str, region: str, role: str = "operator") -> str:
+        """Create an officer through the admin API; return the e-mail."""
+        with httpx.Client(base_url=self.base, timeout=10) as client:
+            token = client.post("/api/auth/officer-login", json={"email": "admin@example.org", "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            made = client.post(
+                "/api/officers",
+                headers=headers,
+                json={"email": email, "full_name": email.split("@")[0], "role": role, "region_code": region,
+                      "password": PASSWORD},
+            )  # fmt: skip
+            assert made.status_code == 201, made.text
+        return email
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def chromium():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def _labelled(page, where: str) -> None:
+    assert page.evaluate(UNLABELLED) == [], f"form controls without a label on {where}"
+
+
+def _desk_login(browser, base: str, email: str):
+    context = browser.new_context(base_url=base, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto("/desk/login")
+    _labelled(page, "/desk/login")
+    page.fill("#f-email", email)
+    page.fill("#f-password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/desk")
+    return page
+
+
+def _fill_attributes(page, service: dict) -> None:
+    for attribute in service["attributes"]:
+        field = "#f-attr-" + attribute["code"].replace("_", "-")
+        kind = attribute["datatype"]
+        if kind == "multivaluelist":
+            page.check(f"{field}-1")
+        elif kind == "singlevaluelist":
+            page.select_option(field, index=1)
+        elif kind == "number":
+            page.fill(field, "4")
+        elif kind == "datetime":
+            page.fill(field, "2026-01-05T10:30")
+        else:
+            page.fill(field, "Isian uji peramban")
+
+
+@pytest.mark.parametrize("name", ["jakarta", "lampung"])
+def test_citizen_report_officer_workflow_and_rating_in_chromium(replicas, tmp_path, chromium, name):
+    started = time.perf_counter()
+    replica = replicas[name]
+    facts = _scenario(replica)
+    profile, service, village = facts["profile"], facts["service"], facts["village"]
+    server = Server(replica, tmp_path)
+    server.start()
+    try:
+        operator = server.officer("operator@example.org", facts["regency"]["code"])
+        supervisor = server.officer("supervisor@example.org", facts["regency"]["code"], "supervisor")
+        outsider = server.officer("outsider@example.org", facts["other_regency"]["code"], "supervisor")
+        base = server.base
+
+        # --- the citizen's phone: home page, branding, installability -------------------------------------
+        citizen_context = chromium.new_context(base_url=base, viewport=PHONE, device_scale_factor=1)
+        page = citizen_context.new_page()
+        page.goto("/")
+        assert page.locator("html").get_attribute("lang") == "id"
+        assert page.locator("h1").first.inner_text() == profile["app"]["name"]
+        assert page.title().endswith(profile["app"]["name"])
+        primary = profile["branding"]["primary"].upper()
+        bar = page.evaluate("getComputedStyle(document.querySelector('.app-bar')).backgroundColor")
+        assert bar == "rgb({}, {}, {})".format(*(int(primary[i : i + 2], 16) for i in (1, 3, 5)))
+        _labelled(page, "/")
+        shot = tmp_path / f"home-{name}.png"
+        page.screenshot(path=str(shot))
+        if os.environ.get("JAKI_FORGE_WRITE_SCREENSHOTS") == "1":
+            shutil.copyfile(shot, ROOT / "docs" / f"home-{name}.png")
+
+        manifest_url = page.locator('link[rel="manifest"]').get_attribute("href")
+        manifest = page.request.get(manifest_url).json()
+        assert manifest["name"] == profile["app"]["name"]
+        assert manifest["short_name"] == profile["app"]["short_name"]
+        assert manifest["start_url"].startswith("/") and manifest["display"] == "standalone"
+        assert manifest["theme_color"] == primary
+        sizes = {icon["sizes"] for icon in manifest["icons"] if icon["type"] == "image/png"}
+        assert {"192x192", "512x512"} <= sizes
+        for icon in manifest["icons"]:
+            width = int(icon["sizes"].split("x")[0])
+            assert page.evaluate(DECODED_SIZE, icon["src"]) == [width, width], icon["src"]
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)") is True
+
+        # --- register, then file a report: service -> attributes -> location -> photo -> submit -------------
+        page.goto("/register")
+        _labelled(page, "/register")
+        page.fill("#f-full-name", "Warga Peramban")
+        page.fill("#f-email", "warga@example.org")
+        page.fill("#f-password", PASSWORD)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(f"{base}/my-reports")
+
+        page.goto("/report")
+        _labelled(page, "/report")
+        page.click(f'a[href="/report/{service["code"]}"]')
+        page.wait_for_url(f"{base}/report/{service['code']}")
+        _labelled(page, "report form")
+        page.fill("#f-description", "Laporan uji dari peramban")
+        _fill_attributes(page, service)
+        page.fill("#f-region-q", village["name"])
+        page.click(f'#region-results button[data-region-code="{village["code"]}"]')
+        page.wait_for_function("code => document.querySelector('#f-village').value === code", arg=village["code"])
+        assert page.input_value("#f-regency") == facts["regency"]["code"]
+        assert page.input_value("#f-district") == facts["district"]["code"]
+        photo = page.request.get("/icons/icon-192.png").body()
+        page.set_input_files("#f-photos", files=[{"name": "foto.png", "mimeType": "image/png", "buffer": photo}])
+        _labelled(page, "report form with a chosen place")
+        page.click("#report-form > button[type=submit]")
+        page.wait_for_url("**/track/*?filed=1")
+        number = page.locator("[data-tracking-number]").inner_text().strip()
+        assert number and number in page.url
+        assert page.locator("[data-report-status]").get_attribute("data-report-status") == "Menunggu"
+        assert page.locator(".photos img").count() == 1
+
+        # --- an officer of another regency does not see it -----------------------------------------------
+        other = _desk_login(chromium, base, outsider)
+        assert number not in other.content()
+        assert other.goto(f"/desk/reports/{number}").status == 404
+        other.context.close()
+
+        # --- the officer in scope moves it to Selesai ------------------------------------------------------
+        desk = _desk_login(chromium, base, operator)
+        _labelled(desk, "/desk")
+        desk.click(f'a[href="/desk/reports/{number}"]')
+        _labelled(desk, "desk report page")
+        assert desk.locator(".photos img").count() == 1
+        for status, note in (("koordinasi", "Diteruskan ke dinas terkait"), ("proses", ""), ("selesai", "")):
+            desk.check(f"#to-{status}")
+            if note:
+                assert desk.locator("#f-note").evaluate("el => el.required") is True
+                desk.fill("#f-note", note)
+            desk.click("form[data-transition-form] button[type=submit]")
+            desk.wait_for_url(f"**/desk/reports/{number}?moved=1")
+            assert desk.locator("[data-report-status]").get_attribute("data-report-status") == status.capitalize()
+        assert "Diteruskan ke dinas terkait" in desk.content()
+        desk.screenshot(path=str(tmp_path / f"desk-report-{name}.png"), full_page=True)
+        desk.goto("/desk")
+        desk.screenshot(path=str(tmp_path / f"desk-{name}.png"), full_page=True)
+        desk.context.close()
+
+        # --- a supervisor verifies the closure -----------------------------------------------------------
+        boss = _desk_login(chromium, base, supervisor)
+        boss.goto(f"/desk/reports/{number}")
+        boss.click(f'form[action="/desk/reports/{number}/verify"] button')
+        boss.wait_for_url(f"**/desk/reports/{number}?moved=1")
+        assert boss.locator(".badge--verified").count() == 1
+        boss.context.close()
+
+        # --- the citizen tracks it, sees Selesai and rates it --------------------------------------------
+        page.goto("/track")
+        _labelled(page, "/track")
+        page.fill("#f-number", number.lower())
+        page.click("form.card button[type=submit]")
+        page.wait_for_url(f"{base}/track/{number}")
+        assert page.locator("[data-report-status]").get_attribute("data-report-status") == "Selesai"
+        assert "Selesai" in page.locator(".status-line").inner_text()
+        _labelled(page, "track page with the rating form")
+        page.click('label[for="score-5"]')
+        page.fill("#f-comment", "Cepat ditangani")
+        page.click(f'form[action="/track/{number}/rating"] button[type=submit]')
+        page.wait_for_url(f"**/track/{number}?rated=1")
+        page.screenshot(path=str(tmp_path / f"track-{name}.png"), full_page=True)
+        assert page.locator(".alert--success").count() == 1
+        page.goto("/my-reports")
+        assert number in page.content()
+
+        # --- offline: the last seen catalogue is served, other pages say the app is offline --------------
+        page.goto("/services")
+        citizen_context.set_offline(True)
+        page.goto("/services")
+        assert profile["groups"][0]["name"]["id"] in page.content()
+        assert page.locator("#offline-banner").is_visible()
+        page.goto("/track/OFFLINE-0000")
+        assert page.locator("#offline-title").count() == 1
+        citizen_context.set_offline(False)
+        citizen_context.close()
+
+        # --- English switch -------------------------------------------------------------------------------
+        english = chromium.new_context(base_url=base, viewport=PHONE).new_page()
+        english.goto("/?lang=en")
+        assert english.locator("html").get_attribute("lang") == "en"
+        english.goto("/track")
+        assert english.locator("html").get_attribute("lang") == "en"
+        english.context.close()
+    finally:
+        server.stop()
+    print(f"{name}: browser flow in {time.perf_counter() - started:.1f}s")
