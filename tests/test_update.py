@@ -22,6 +22,7 @@ NEW_MODULE = "app/api/routes/bulletin.py"
 REMOVED = ".dockerignore"
 DELETED_LOCALLY = "compose.yaml"
 SEAM_FILE = "app/custom/local_rules.py"
+CSS = "app/static/css/app.css"
 
 
 def release_v2(repo: Path) -> None:
@@ -30,6 +31,8 @@ def release_v2(repo: Path) -> None:
     route.write_text(route.read_text(encoding="utf-8") + "\n\n# 1.1.0: catalogue responses are cacheable.\n")
     (repo / "template" / NEW_MODULE).write_text('"""Bulletin board routes (template 1.1.0)."""\n')
     (repo / "template" / REMOVED).unlink()
+    css = repo / "template" / CSS
+    css.write_text(css.read_text(encoding="utf-8").replace(".muted { color: #4B5563; }", ".muted { color: #464F5C; }"))
     commit_all(repo, "template 1.1.0")
     git("tag", "1.1.0", cwd=repo)
 
@@ -56,6 +59,8 @@ def edit_locally(replica: Path) -> None:
     )
     (replica / SEAM_FILE).write_text('"""Local routing rules of the province."""\n\nEXTRA_REVIEW = True\n')
     (replica / DELETED_LOCALLY).unlink()
+    css = replica / CSS
+    css.write_text(css.read_text(encoding="utf-8").replace("  background: #F4F5F7;", "  background: #EEF6F1;", 1))
     commit_all(replica, "local changes")
 
 
@@ -75,6 +80,9 @@ def test_update_keeps_local_edits_and_applies_the_template_changes(tmp_path, ver
     assert not (replica / REMOVED).exists()
     assert not (replica / DELETED_LOCALLY).exists()  # not recreated
     assert "EXTRA_REVIEW = True" in (replica / SEAM_FILE).read_text()
+    css = (replica / CSS).read_text(encoding="utf-8")
+    assert "  background: #EEF6F1;" in css  # the province's colour
+    assert ".muted { color: #464F5C; }" in css  # the template's new colour
     assert git("status", "--porcelain", cwd=replica) == ""
     assert yaml.safe_load((replica / ".copier-answers.yml").read_text())["_commit"] == "1.1.0"
     assert git("rev-parse", PRE_UPDATE_REF, cwd=replica).strip() == before
@@ -170,11 +178,11 @@ def test_check_and_diff(tmp_path, versions, runner):
     assert result.exit_code == 0, result.output
     drift = json.loads(result.stdout)
     assert drift["added"] == [SEAM_FILE]
-    assert drift["edited"] == [ROUTE]
+    assert drift["edited"] == sorted([ROUTE, CSS])
     assert drift["deleted"] == [DELETED_LOCALLY]
     assert drift["upcoming_version"] == "1.1.0"
     assert {NEW_MODULE, REMOVED, ROUTE} <= set(drift["upcoming_changes"])
-    assert drift["at_risk"] == [ROUTE]
+    assert drift["at_risk"] == sorted([ROUTE, CSS])
 
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2
