@@ -184,3 +184,21 @@ def test_bad_template_source_is_refused(runner, tmp_path, template, message):
     )
     assert (result.exit_code, result.stderr) == (2, message)
     assert _leftovers(tmp_path) == []
+
+
+def test_toolkit_replica_extra_covers_the_replica_dependencies(replicas):
+    """.ci/run installs `jaki-forge[test]`; it must bring everything a replica's own suite imports."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    def names(requirements: list[str]) -> set[str]:
+        return {Requirement(r).name.lower().replace("_", "-") for r in requirements}
+
+    ours = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    theirs = tomllib.loads((replicas["lampung"] / "pyproject.toml").read_text())["project"]
+    needed = names(theirs["dependencies"]) | names(theirs["optional-dependencies"]["test"])
+    needed |= names(theirs["optional-dependencies"]["postgres"])
+    provided = names(ours["project"]["optional-dependencies"]["replica"]) | names(ours["project"]["dependencies"])
+    provided |= names(ours["project"]["optional-dependencies"]["test"])
+    assert needed - provided == set()
