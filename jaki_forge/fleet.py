@@ -9,17 +9,17 @@ import re
 import shutil
 import tempfile
 import time
-import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import DestinationError, InvalidInputError, JakiForgeError, OperationError, Problem, ProfileError
 from .model import KEY_PATTERN, Strict
+from .validation import translate
 
 MANIFEST = "fleet.yaml"
 BRANCH_PREFIX = "jaki-forge/update-"
@@ -167,7 +167,9 @@ def load_fleet(path: str | Path = MANIFEST) -> Fleet:
     try:
         manifest = FleetManifest.model_validate(doc.data)
     except ValidationError as error:
-        raise ProfileError(sorted(_translate(error, doc), key=_order)) from None
+        raise ProfileError(
+            sorted(translate(error, doc, model=FleetManifest, hints=_hint, messages=_message), key=_order)
+        ) from None
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(manifest.replicas):
@@ -197,71 +199,19 @@ def _order(problem: Problem) -> tuple:
     return (problem.file, problem.line or 0, problem.column or 0)
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: Any = FleetManifest
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        model = next(
-            (a for a in (annotation, *_args(annotation)) if isinstance(a, type) and issubclass(a, BaseModel)), None
-        )
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+def _hint(kind: str, loc: tuple, ctx: dict) -> str:
+    """A fix for a manifest problem, chosen by the kind of error and where it is."""
+    if kind == "string_pattern_mismatch" and loc[-1] == "name":
+        return "use lowercase letters, digits and single hyphens, e.g. lampung"
+    if kind == "value_error" and loc and loc[-1] == "git":
+        return "write the URL git clone takes, e.g. https://git.example.go.id/lampung-in.git"
+    if kind == "too_short" and loc == ("replicas",):
+        return "list at least one replica under 'replicas:' (name, path or git, profile)"
+    return ""
 
 
-def _args(annotation: Any) -> list:
-    found = []
-    for arg in typing.get_args(annotation):
-        found += [arg, *_args(arg)]
-    return found
-
-
-def _translate(error: ValidationError, doc) -> list[Problem]:
-    from .checks import suggestion
-    from .profile import _describe
-    from .yamlsource import dotted
-
-    problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
-        path, hint = loc, ""
-        if kind == "missing":
-            message = f"missing required field '{loc[-1]}'"
-            path = loc[:-1]
-            hint = f"add '{loc[-1]}:' to {dotted(loc[:-1]) or 'the top level'}"
-        elif kind == "extra_forbidden":
-            model = _model_at(loc)
-            fields = list(model.model_fields) if model else []
-            message = f"unknown field '{loc[-1]}'"
-            hint = suggestion(str(loc[-1]), fields) or (f"allowed here: {', '.join(fields)}" if fields else "")
-        elif kind == "string_pattern_mismatch":
-            message = f"{_describe(value)} is not valid here (expected pattern {ctx.get('pattern')})"
-            if loc[-1] == "name":
-                hint = "use lowercase letters, digits and single hyphens, e.g. lampung"
-        elif kind in ("literal_error", "enum"):
-            message = f"{_describe(value)} is not allowed; expected {ctx.get('expected')}"
-        elif kind == "value_error":
-            message = str(ctx.get("error", item["msg"]))
-            if loc and loc[-1] == "git":
-                hint = "write the URL git clone takes, e.g. https://git.example.go.id/lampung-in.git"
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = f"expected a mapping of keys to values, found {_describe(value)}"
-        elif kind == "list_type":
-            message = f"expected a list, found {_describe(value)}"
-        elif kind == "string_type":
-            message = f"expected text, found {_describe(value)}"
-        elif kind == "too_short" and loc == ("replicas",):
-            message = "the fleet lists no replicas"
-            hint = "list at least one replica under 'replicas:' (name, path or git, profile)"
-        elif kind in ("too_short", "string_too_short"):
-            message = f"{_describe(value)} is too short: {item['msg'].lower()}"
-        else:
-            message = item["msg"]
-        problems.append(doc.problem(path, message, hint=hint))
-    return problems
+def _message(kind: str, loc: tuple) -> str | None:
+    return "the fleet lists no replicas" if kind == "too_short" and loc == ("replicas",) else None
 
 
 def fleet_schema() -> dict:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .checks import check_profile, suggestion
+from .checks import check_profile
 from .errors import Problem, ProfileError
 from .model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile
 from .regions import RawRegion, Region, build_regions, level_counts, read_regions_csv
-from .yamlsource import YamlDocument, dotted, load_yaml_mapping, read_text
+from .validation import translate
+from .yamlsource import YamlDocument, load_yaml_mapping, read_text
 
 PATTERN_HINTS = {
     CODE_PATTERN: "use uppercase letters, digits and single hyphens, e.g. DINAS-PU",
@@ -50,7 +50,7 @@ def load_profile(path: str | Path) -> LoadedProfile:
     try:
         profile = Profile.model_validate(doc.data)
     except ValidationError as error:
-        raise ProfileError(sorted(_translate(error, doc), key=_order)) from None
+        raise ProfileError(sorted(translate(error, doc, model=Profile, hints=_hint), key=_order)) from None
     problems: list[Problem] = []
     regions, region_problems = _load_regions(profile, doc, path.parent)
     problems.extend(region_problems)
@@ -124,27 +124,6 @@ def _load_regions(profile: Profile, doc: YamlDocument, base: Path) -> tuple[list
     return regions, problems
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    """The pydantic model that holds the field at `loc` (its last element)."""
-    model: typing.Any = Profile
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
-            return None
-        annotation = model.model_fields[part].annotation
-        model = _unwrap(annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _unwrap(annotation: typing.Any) -> typing.Any:
-    for arg in typing.get_args(annotation) or ():
-        inner = _unwrap(arg)
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return inner
-    return annotation
-
-
 VALUE_HINTS = {
     "slug": "use lowercase letters, digits and hyphens, e.g. lampung-in",
     "application_id": "write it like id.go.lampungprov.lampungin",
@@ -155,8 +134,12 @@ VALUE_HINTS = {
 }
 
 
-def _value_hint(loc: tuple) -> str:
-    """A fix for a failed field validator, chosen by where it failed."""
+def _hint(kind: str, loc: tuple, ctx: dict) -> str:
+    """A fix for a profile problem, chosen by the kind of error and where it is."""
+    if kind == "string_pattern_mismatch":
+        return PATTERN_HINTS.get(ctx.get("pattern", ""), "")
+    if kind != "value_error":
+        return ""
     named = [part for part in loc if isinstance(part, str)]
     if named and named[-1] in VALUE_HINTS:
         return VALUE_HINTS[named[-1]]
@@ -165,64 +148,3 @@ def _value_hint(loc: tuple) -> str:
     if named and named[-1] == "services":
         return "add 'url: https://…', or change 'kind' to report, application or information"
     return ""
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    return f"'{value}'"
-
-
-def _translate(error: ValidationError, doc: YamlDocument) -> list[Problem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-        kind = item["type"]
-        ctx = item.get("ctx") or {}
-        value = item.get("input")
-        hint = ""
-        path = loc
-        if kind == "missing":
-            message = f"missing required field '{loc[-1]}'"
-            path = loc[:-1]
-            hint = f"add '{loc[-1]}:' to {dotted(loc[:-1]) or 'the top level'}"
-        elif kind == "extra_forbidden":
-            model = _model_at(loc)
-            fields = list(model.model_fields) if model else []
-            message = f"unknown field '{loc[-1]}'"
-            hint = suggestion(str(loc[-1]), fields) or (f"allowed here: {', '.join(fields)}" if fields else "")
-        elif kind == "string_pattern_mismatch":
-            message = f"{_describe(value)} is not valid here (expected pattern {ctx.get('pattern')})"
-            hint = PATTERN_HINTS.get(ctx.get("pattern", ""), "")
-        elif kind in ("literal_error", "enum"):
-            message = f"{_describe(value)} is not allowed; expected {ctx.get('expected')}"
-        elif kind == "value_error":
-            message = str(ctx.get("error", item["msg"]))
-            hint = _value_hint(loc)
-        elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            message = f"expected a mapping of keys to values, found {_describe(value)}"
-        elif kind == "list_type":
-            message = f"expected a list, found {_describe(value)}"
-        elif kind == "string_type":
-            message = f"expected text, found {_describe(value)}"
-            hint = 'quote the value, e.g. code: "18"' if isinstance(value, int) else ""
-        elif kind in ("int_type", "int_parsing", "int_from_float"):
-            message = f"expected a whole number, found {_describe(value)}"
-        elif kind in ("bool_type", "bool_parsing"):
-            message = f"expected true or false, found {_describe(value)}"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"{_describe(value)} is out of range: {item['msg'].lower()}"
-        elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
-            message = f"{_describe(value)} is too {'short' if 'short' in kind else 'long'}: {item['msg'].lower()}"
-        else:
-            message = item["msg"]
-        problems.append(doc.problem(path, message, hint=hint))
-    return problems
