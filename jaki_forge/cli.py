@@ -147,7 +147,7 @@ def regions_import(
 def new(
     profile: Annotated[Path, typer.Option("--profile", "-p", help="The province profile (YAML).", show_default=False)],
     dest: Annotated[
-        Path | None, typer.Argument(help="Where to create the replica [default: ./<app slug>].", show_default=False)
+        Path | None, typer.Argument(help="Where to create the replica \\[default: ./<app slug>].", show_default=False)
     ] = None,
     template: Annotated[
         str | None,
@@ -188,7 +188,7 @@ TemplateOpt = Annotated[
 @app.command()
 def update(
     dest: ReplicaArg = Path("."),
-    to: Annotated[str | None, typer.Option(help="Template version to update to [default: newest].")] = None,
+    to: Annotated[str | None, typer.Option(help="Template version to update to \\[default: newest].")] = None,
     profile: Annotated[
         Path | None, typer.Option(help="Re-render with this (changed) profile in the same merge.", show_default=False)
     ] = None,

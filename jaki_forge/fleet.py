@@ -637,7 +637,7 @@ def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:
     from .update import update
 
-    result = update(worktree, to=plan.tag, template=task.template)
+    result = update(worktree, to=plan.tag, template=task.template, record_ref=False)  # main stays untouched
     out.changes = result.changes.as_dict()
     out.conflicts = list(result.changes.conflicts)
     out.commit = result.committed or ""

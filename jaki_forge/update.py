@@ -96,8 +96,13 @@ def update(
     profile: str | Path | LoadedProfile | None = None,
     dry_run: bool = False,
     template: str | None = None,
+    record_ref: bool = True,
 ) -> UpdateResult:
-    """Bring the replica at `dest` to template version `to` (default: newest), optionally with a new profile."""
+    """Bring the replica at `dest` to template version `to` (default: newest), optionally with a new profile.
+
+    With `record_ref` the pre-update commit is kept in refs/jaki-forge/pre-update (shared by all worktrees
+    of the repository; a fleet update on its own branch passes False).
+    """
     started = time.perf_counter()
     path = Path(dest).resolve()
     answers = ensure_replica(path)
@@ -143,7 +148,8 @@ def update(
             _apply(trial, source, target_ref, data, loaded)
             changes = working_changes(trial)
         return UpdateResult(path, str(current), str(target), changes, None, True, time.perf_counter() - started)
-    git("update-ref", "-m", f"jaki-forge update to {target}", PRE_UPDATE_REF, "HEAD", cwd=path)
+    if record_ref:
+        git("update-ref", "-m", f"jaki-forge update to {target}", PRE_UPDATE_REF, "HEAD", cwd=path)
     _apply(path, source, target_ref, data, loaded)
     changes = working_changes(path)
     committed = None

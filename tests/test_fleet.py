@@ -289,6 +289,8 @@ def test_update_updates_the_others_and_reports_conflict_and_refusals(fleet):
 def test_update_leaves_every_main_branch_and_working_tree_untouched(fleet):
     for name, repo in fleet["replicas"].items():
         assert tree_state(repo) == fleet["before"][name], name
+        if (repo / ".git").exists():
+            assert git(repo, "for-each-ref", "refs/jaki-forge/") == "", name  # no pre-update ref on main
     assert git(fleet["remote"], "branch", "--list").split() == ["*", "main"]  # nothing pushed without --push
 
 
