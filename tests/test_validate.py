@@ -124,3 +124,11 @@ def test_version_and_help(runner):
     assert re.fullmatch(r"jaki-forge \S+\n", result.stdout)
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 2  # usage error: missing argument
+
+
+def test_missing_profile_file_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{tmp_path / 'nope.yaml'}: profile not found\n  hint: check the path; looked for {tmp_path / 'nope.yaml'}\n"
+    )
