@@ -405,6 +405,7 @@ class UpdateTask:
     to: str | None
     push: bool
     scratch: str | None = None
+    profile: str | None = None
 
 
 @dataclass
@@ -492,6 +493,7 @@ def update_fleet(
             to=to,
             push=push,
             scratch=root,
+            profile=str(fleet.profile_path(e)) if e.profile else None,
         )
         for e in entries
     ]
@@ -545,9 +547,10 @@ def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
     base = task.branch or "HEAD"
     if _git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", cwd=repo, check=False).returncode != 0:
         raise InvalidInputError(f"{repo} has no branch '{base}'; fix 'branch' of replica {task.name} in the manifest")
-    plan = _plan(_answers_at(repo, base), to=task.to, template=task.template, where=repo.name)
+    answers = _answers_at(repo, base)
+    plan = _plan(answers, to=task.to, template=task.template, where=repo.name)
     out.from_version, out.to_version = plan.current, plan.target
-    if plan.current == plan.target:
+    if plan.current == plan.target and not _profile_changed(task, answers):
         out.status, out.reason = CLEAN, f"already at template {plan.target}; nothing to do"
         return
     worktree = Path(task.workdir) / f"update-{plan.target}"
@@ -602,9 +605,10 @@ def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
             detail = (cloned.stderr.strip().splitlines() or ["git clone failed"])[-1]
             raise OperationError(f"cannot clone {task.git} (branch {branch}): {detail}; check 'git' and 'branch'")
         clone = staging / "r"
-        plan = _plan(_answers_at(clone, "HEAD"), to=task.to, template=task.template, where=task.name)
+        answers = _answers_at(clone, "HEAD")
+        plan = _plan(answers, to=task.to, template=task.template, where=task.name)
         out.from_version, out.to_version = plan.current, plan.target
-        if plan.current == plan.target:
+        if plan.current == plan.target and not _profile_changed(task, answers):
             out.status, out.reason = CLEAN, f"already at template {plan.target}; nothing to do"
             return
         remote = _git("ls-remote", "--heads", "origin", plan.branch, cwd=clone).stdout.strip()
@@ -634,10 +638,22 @@ def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
             out.worktree = ""
 
 
+def _profile_changed(task: UpdateTask, answers: dict) -> bool:
+    """Whether the manifest's profile differs from the profile the replica records."""
+    if not task.profile:
+        return False
+    from .answers import template_data
+    from .profile import load_profile
+
+    return template_data(load_profile(task.profile)) != answers.get("profile")
+
+
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:
     from .update import update
 
-    result = update(worktree, to=plan.tag, template=task.template, record_ref=False)  # main stays untouched
+    # the manifest's profile is the replica's source of truth: a changed one is merged in the same update
+    profile = task.profile if _profile_changed(task, _answers_at(worktree, "HEAD")) else None
+    result = update(worktree, to=plan.tag, template=task.template, profile=profile, record_ref=False)
     out.changes = result.changes.as_dict()
     out.conflicts = list(result.changes.conflicts)
     out.commit = result.committed or ""

@@ -389,6 +389,29 @@ def test_push_sends_the_clean_branch_to_the_replica_remote(tmp_path, template):
     assert git(remote, "rev-parse", "main").strip() == git(replica, "rev-parse", "main").strip()
 
 
+def test_a_changed_manifest_profile_is_merged_even_at_the_same_version(tmp_path, template):
+    profile = make_profile(tmp_path / "profiles", "romeo")
+    replica = generate(profile, tmp_path / "romeo", template=str(template), vcs_ref="1.1.0").path
+    manifest = tmp_path / "fleet.yaml"
+    entry = {"name": "romeo", "path": "romeo", "profile": "profiles/romeo.yaml"}
+    manifest.write_text(yaml.safe_dump({"schema_version": 1, "replicas": [entry]}))
+    report = update_fleet(manifest)
+    assert (report.replicas[0].status, report.replicas[0].reason) == (
+        "clean",
+        "already at template 1.1.0; nothing to do",
+    )
+
+    data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+    data["services"][0]["name"]["id"] = "Jalan Rusak Berat"
+    profile.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    report = update_fleet(manifest)
+    assert report.replicas[0].status == "clean", report.as_dict()
+    tip = git(replica, "rev-parse", "jaki-forge/update-1.1.0").strip()
+    assert tip == report.replicas[0].commit
+    assert "Jalan Rusak Berat" in git(replica, "show", f"{tip}:app/data/profile.json")
+    assert "Jalan Rusak Berat" not in (replica / "app/data/profile.json").read_text()  # main untouched
+
+
 # --- fleet test and ci-matrix -----------------------------------------------------------------------------
 
 
