@@ -20,21 +20,24 @@ from app.domain.sla import add_working_days
 from app.domain.storage import Storage
 from app.domain.tracking import new_tracking_number, tracking_prefix
 from app.domain.uploads import EXTENSIONS, check_photo
-from app.domain.workflow import OPEN_STATUSES, record_transition
+from app.domain.workflow import OPEN_STATUSES, forward_record, record_transition
 from app.models import (
     Agency,
     Citizen,
     Officer,
     Region,
     Report,
-    ReportForward,
     ReportPhoto,
+    ReportSource,
     ReportStatus,
     Service,
     utcnow,
 )
 
 MAX_DESCRIPTION = 5000
+# Channels where a reporter who is not logged in must leave a contact (Open311 clients are
+# identified by their API key instead).
+GUEST_CONTACT_SOURCES: frozenset[ReportSource] = frozenset({ReportSource.API, ReportSource.WEB})
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class NewReport:
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
-    source: str = "api"
+    source: str = ReportSource.API
     api_key_id: int | None = None
 
 
@@ -109,8 +112,11 @@ def _check_location(session: Session, data: NewReport, province: str) -> Region 
 
 
 def _check_reporter(data: NewReport) -> None:
+    if data.source not in set(ReportSource):
+        options = ", ".join(s.value for s in ReportSource)
+        raise InvalidError(f"Unknown report source {data.source!r}; use one of: {options}.")
     if (
-        data.source == "api"
+        data.source in GUEST_CONTACT_SOURCES
         and data.citizen is None
         and not (data.contact_email or data.contact_phone)
     ):
@@ -176,7 +182,7 @@ def file_report(
         contact_email=data.contact_email,
         contact_phone=data.contact_phone,
         access_code_hash=hash_secret(access_code) if access_code else None,
-        source=data.source,
+        source=ReportSource(data.source).value,
         api_key_id=data.api_key_id,
         created_at=now,
         updated_at=now,
@@ -186,14 +192,7 @@ def file_report(
     report.transitions[0].created_at = now
     report.updated_at = now
     if handling.outside_authority:
-        report.forwards.append(
-            ReportForward(
-                agency_code=handling.agency.code,
-                contact=handling.agency.contact,
-                note=f"Outside the province's authority; forwarded to {handling.agency.name}.",
-                created_at=now,
-            )
-        )
+        report.forwards.append(forward_record(handling.agency, now=now))
     saved: list[str] = []
     try:
         for index, (media_type, content) in enumerate(photos, start=1):

@@ -1,11 +1,24 @@
-"""The report state machine: allowed transitions, required notes and the audit trail."""
+"""The report state machine: allowed transitions, required notes, handovers and the audit trail."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.core.errors import ConflictError, InvalidError
-from app.models import Officer, Report, ReportStatus, ReportTransition, utcnow
+from app.domain import regions
+from app.models import (
+    Agency,
+    Officer,
+    Region,
+    Report,
+    ReportForward,
+    ReportStatus,
+    ReportTransition,
+    utcnow,
+)
 
 S = ReportStatus
 
@@ -22,6 +35,26 @@ OPEN_STATUSES: frozenset[ReportStatus] = frozenset(
     {S.MENUNGGU, S.KOORDINASI, S.DISPOSISI, S.PROSES}
 )
 CLOSED_STATUSES: frozenset[ReportStatus] = frozenset({S.SELESAI, S.DITOLAK})
+# Koordinasi hands a report to another agency; Disposisi hands it down to a unit below.
+HANDOVER_STATUSES: frozenset[ReportStatus] = frozenset({S.KOORDINASI, S.DISPOSISI})
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The unit a report is handed to: an agency in a region."""
+
+    agency: Agency
+    region: Region
+
+
+def forward_record(agency: Agency, *, now: datetime) -> ReportForward:
+    """The forward of a report to `agency`, an agency outside the province's authority."""
+    return ReportForward(
+        agency_code=agency.code,
+        contact=agency.contact,
+        note=f"Outside the province's authority; forwarded to {agency.name}.",
+        created_at=now,
+    )
 
 
 def check_transition(current: ReportStatus, target: ReportStatus, *, note: str | None) -> None:
@@ -37,6 +70,55 @@ def check_transition(current: ReportStatus, target: ReportStatus, *, note: str |
         raise InvalidError(f"A note is required when moving a report to {target.value}.")
 
 
+def check_handover(
+    session: Session,
+    report: Report,
+    target: ReportStatus,
+    *,
+    agency_code: str | None = None,
+    region_code: str | None = None,
+) -> Handover | None:
+    """The unit `report` is handed to with this move, or None when it stays where it is.
+
+    Koordinasi may name any active agency (and optionally a region of the province);
+    Disposisi may name a region equal to or below the current handling region, and an agency.
+    """
+    agency_code = (agency_code or "").strip() or None
+    region_code = (region_code or "").strip() or None
+    if agency_code is None and region_code is None:
+        return None
+    if target not in HANDOVER_STATUSES:
+        raise InvalidError(
+            f"Only a move to Koordinasi or Disposisi can hand a report to another agency or "
+            f"region; a move to {target.value} keeps the current handling unit."
+        )
+    agency = report.handling_agency
+    if agency_code is not None:
+        found = session.get(Agency, agency_code)
+        if found is None or not found.active:
+            raise InvalidError(
+                f"Agency {agency_code!r} does not exist; choose one of the active agencies."
+            )
+        agency = found
+    current = regions.get_region(session, report.handling_region_code)
+    region = current
+    if region_code is not None:
+        found_region = session.get(Region, region_code)
+        if found_region is None or not found_region.active:
+            raise InvalidError(f"Region {region_code!r} does not exist.")
+        region = found_region
+        province = regions.ancestor_at_level(session, current, level=regions.LEVELS["province"])
+        if not regions.contains(province.code, region.code):
+            raise InvalidError(f"Region {region.code!r} is outside this province.")
+        if target == S.DISPOSISI and not regions.contains(current.code, region.code):
+            raise InvalidError(
+                f"Disposisi hands a report down: region {region.code!r} ({region.name}) is not "
+                f"the current handling region {current.code!r} ({current.name}) or a region "
+                f"below it."
+            )
+    return Handover(agency=agency, region=region)
+
+
 def record_transition(
     report: Report,
     target: ReportStatus,
@@ -44,15 +126,25 @@ def record_transition(
     note: str | None,
     actor: str,
     officer: Officer | None = None,
+    handover: Handover | None = None,
 ) -> ReportTransition:
-    """Append an audit record and set the report's status (no rule checks)."""
+    """Append an audit record, set the status and apply `handover` (no rule checks)."""
+    now = utcnow()
+    first = report.status is None
+    from_agency, from_region = report.handling_agency_code, report.handling_region_code
+    if handover is not None:
+        _hand_over(report, handover, now=now)
     transition = ReportTransition(
         from_status=report.status,
         to_status=target,
         note=note,
         officer_id=officer.id if officer else None,
         actor=actor,
-        created_at=utcnow(),
+        created_at=now,
+        from_agency_code=None if first else from_agency,
+        from_region_code=None if first else from_region,
+        to_agency_code=report.handling_agency_code,
+        to_region_code=report.handling_region_code,
     )
     report.transitions.append(transition)
     report.status = target
@@ -60,17 +152,43 @@ def record_transition(
     return transition
 
 
+def _hand_over(report: Report, handover: Handover, *, now: datetime) -> None:
+    """Give `report` to the handover's unit; a new external agency gets a forward record."""
+    agency_changed = handover.agency.code != report.handling_agency_code
+    report.handling_agency = handover.agency
+    report.handling_agency_code = handover.agency.code
+    report.handling_region_code = handover.region.code
+    report.outside_authority = handover.agency.external
+    if agency_changed and handover.agency.external:
+        report.forwards.append(forward_record(handover.agency, now=now))
+
+
 def transition(
-    session: Session, report: Report, *, target: ReportStatus, note: str | None, officer: Officer
+    session: Session,
+    report: Report,
+    *,
+    target: ReportStatus,
+    note: str | None,
+    officer: Officer,
+    agency_code: str | None = None,
+    region_code: str | None = None,
 ) -> ReportTransition:
-    """Move `report` to `target` on behalf of `officer`, enforcing the rules."""
+    """Move `report` to `target` on behalf of `officer`, enforcing the rules.
+
+    Koordinasi and Disposisi may also hand the report to another unit (`agency_code`,
+    `region_code`, see `check_handover`); the officer's scope is checked by the caller.
+    """
     check_transition(report.status, target, note=note)
+    handover = check_handover(
+        session, report, target, agency_code=agency_code, region_code=region_code
+    )
     record = record_transition(
         report,
         target,
         note=note.strip() if note else None,
         actor=officer.full_name,
         officer=officer,
+        handover=handover,
     )
     if target in CLOSED_STATUSES:
         report.closed_at = record.created_at

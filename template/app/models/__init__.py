@@ -9,6 +9,7 @@ from app.models.report import (
     Report,
     ReportForward,
     ReportPhoto,
+    ReportSource,
     ReportStatus,
     ReportTransition,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Report",
     "ReportForward",
     "ReportPhoto",
+    "ReportSource",
     "ReportStatus",
     "ReportTransition",
     "Service",

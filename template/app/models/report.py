@@ -24,6 +24,14 @@ class ReportStatus(enum.StrEnum):
     DITOLAK = "Ditolak"
 
 
+class ReportSource(enum.StrEnum):
+    """Channels a report arrives through (stored as plain text, so no DB enum to extend)."""
+
+    API = "api"
+    WEB = "web"
+    OPEN311 = "open311"
+
+
 def _status_type() -> Enum:
     return Enum(
         ReportStatus,
@@ -60,7 +68,7 @@ class Report(Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     access_code_hash: Mapped[str | None] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(String(16), default="api")
+    source: Mapped[str] = mapped_column(String(16), default=ReportSource.API.value)
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -111,7 +119,11 @@ class ReportPhoto(Base):
 
 
 class ReportTransition(Base):
-    """Audit record of one status change: who, when, from, to and the note."""
+    """Audit record of one status change: who, when, from, to, the note and the handling unit.
+
+    `from_*` / `to_*` hold the handling unit (agency and region) before and after the step;
+    they differ when Koordinasi or Disposisi hands the report to another unit.
+    """
 
     __tablename__ = "report_transitions"
 
@@ -123,8 +135,20 @@ class ReportTransition(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_agency_code: Mapped[str | None] = mapped_column(String(64))
+    from_region_code: Mapped[str | None] = mapped_column(String(64))
+    to_agency_code: Mapped[str | None] = mapped_column(String(64))
+    to_region_code: Mapped[str | None] = mapped_column(String(64))
 
     report: Mapped[Report] = relationship(back_populates="transitions")
+
+    @property
+    def moved_unit(self) -> bool:
+        """Whether this step handed the report to another agency or region."""
+        return self.from_agency_code is not None and (
+            self.from_agency_code != self.to_agency_code
+            or self.from_region_code != self.to_region_code
+        )
 
 
 class ReportForward(Base):

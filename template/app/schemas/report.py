@@ -51,7 +51,9 @@ class ReportTrack(BaseModel):
     @classmethod
     def of(cls, report: Report, *, now: datetime, lang: str) -> ReportTrack:
         """Build the public view of `report`."""
-        forwarded = report.handling_agency.name if report.forwards else None
+        forwarded = (
+            report.handling_agency.name if report.outside_authority and report.forwards else None
+        )
         return cls(
             tracking_number=report.tracking_number,
             service_code=report.service_code,
@@ -69,7 +71,7 @@ class ReportTrack(BaseModel):
 
 
 class TransitionPublic(ORMModel):
-    """An audit record of a status change."""
+    """An audit record of a status change, with the handling unit before and after it."""
 
     from_status: ReportStatus | None
     to_status: ReportStatus
@@ -77,6 +79,10 @@ class TransitionPublic(ORMModel):
     actor: str
     officer_id: int | None
     created_at: datetime
+    from_agency_code: str | None = None
+    from_region_code: str | None = None
+    to_agency_code: str | None = None
+    to_region_code: str | None = None
 
 
 class ForwardPublic(ORMModel):
@@ -177,10 +183,17 @@ class ReportDetail(ReportSummary):
 
 
 class TransitionCreate(BaseModel):
-    """Move a report to another status; a note is required for Koordinasi and Ditolak."""
+    """Move a report to another status; a note is required for Koordinasi and Ditolak.
+
+    Koordinasi may hand the report to another agency (`agency_code`, optionally with a
+    `region_code`); Disposisi may hand it down to a region below the current one
+    (`region_code`) and optionally to another agency.
+    """
 
     to_status: ReportStatus
     note: Annotated[str | None, Field(max_length=2000)] = None
+    agency_code: Annotated[str | None, Field(max_length=64)] = None
+    region_code: Annotated[str | None, Field(max_length=64)] = None
 
 
 class RatingCreate(BaseModel):

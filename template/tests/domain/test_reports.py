@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy.orm import Session
 
+from app.core.config import Settings
+from app.core.errors import InvalidError
 from app.core.profile import Profile
 from app.domain import regions
 from app.domain.catalogue import get_service
-from app.domain.reports import officer_can_see, route
-from app.models import Officer, OfficerRole, Report
+from app.domain.reports import NewReport, file_report, officer_can_see, route
+from app.domain.storage import LocalStorage
+from app.models import Officer, OfficerRole, Report, ReportSource
 from tests.conftest import Places
 
 
@@ -75,3 +81,53 @@ def test_scope_rules(places: Places) -> None:
     assert not officer_can_see(officer(places.province.code, "ZZ-TEST-OTHER"), report)
     if places.other_regency is not None:
         assert not officer_can_see(officer(places.other_regency.code), report)
+
+
+@pytest.mark.parametrize("source", [ReportSource.API, ReportSource.WEB])
+def test_guest_reports_need_a_contact_on_api_and_web(
+    session: Session,
+    settings: Settings,
+    test_profile: Profile,
+    places: Places,
+    tmp_path: Path,
+    source: ReportSource,
+) -> None:
+    def data(**contact: str) -> NewReport:
+        return NewReport(
+            service_code="ZZ-TEST-DISTRICT",
+            description="Uji sumber laporan",
+            region_code=places.village.code,
+            source=source,
+            **contact,
+        )
+
+    storage = LocalStorage(tmp_path)
+    with pytest.raises(InvalidError, match="give a contact e-mail or phone number"):
+        file_report(session, data(), settings=settings, profile=test_profile, storage=storage)
+    filed = file_report(
+        session,
+        data(contact_phone="0812000000"),
+        settings=settings,
+        profile=test_profile,
+        storage=storage,
+    )
+    assert filed.report.source == source.value
+    assert filed.access_code
+
+
+def test_unknown_source_is_refused(
+    session: Session, settings: Settings, test_profile: Profile, places: Places, tmp_path: Path
+) -> None:
+    data = NewReport(
+        service_code="ZZ-TEST-DISTRICT",
+        description="Uji",
+        region_code=places.village.code,
+        contact_email="a@b.id",
+        source="fax",
+    )
+    with pytest.raises(
+        InvalidError, match=r"^Unknown report source 'fax'; use one of: api, web, open311\.$"
+    ):
+        file_report(
+            session, data, settings=settings, profile=test_profile, storage=LocalStorage(tmp_path)
+        )

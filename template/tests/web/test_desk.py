@@ -176,3 +176,70 @@ def test_filters_counters_and_overdue_per_region(
     if places.other_regency is not None:
         outside = browser.get("/desk", params={"region": places.other_regency.code}).text
         assert late in outside  # a region outside the scope is ignored, never widened
+
+
+def test_handover_through_the_pages(
+    browser: TestClient,
+    another_browser: TestClient,
+    officer_login: Login,
+    file_report: ReportFactory,
+    places: Places,
+) -> None:
+    number = file_report("ZZ-TEST-REGENCY", places.village.code)["tracking_number"]
+    officer_login(browser, places.regency.code, agency_code="ZZ-TEST-OTHER")
+    page = browser.get(f"/desk/reports/{number}").text
+    assert 'name="agency_code"' in page
+    assert f'<option value="{places.district.code}"' in page
+    assert f'<option value="{places.province.code}"' not in page
+
+    refused = post_form(
+        browser,
+        "/desk",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Disposisi", "note": "", "region_code": places.province.code},
+    )
+    assert refused.status_code == 422
+    assert "Disposisi hands a report down" in refused.text
+    assert f'<option value="{places.province.code}"' not in refused.text
+
+    moved = post_form(
+        browser,
+        "/desk",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Disposisi", "note": "", "region_code": places.district.code},
+    )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/desk/reports/{number}?moved=1"
+
+    handed = post_form(
+        browser,
+        "/desk",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Proses", "agency_code": "ZZ-TEST-DINAS"},
+    )
+    assert handed.status_code == 422
+    assert "Only a move to Koordinasi or Disposisi" in handed.text
+
+    officer_login(another_browser, places.district.code)
+    page = another_browser.get(f"/desk/reports/{number}").text
+    assert f'data-handed-to="ZZ-TEST-OTHER {places.district.code}"' in page
+    assert f"{places.regency.name}" in page.split("data-handed-to")[1].split("</p>")[0]
+
+
+def test_koordinasi_to_another_agency_returns_to_the_list(
+    browser: TestClient, officer_login: Login, file_report: ReportFactory, places: Places
+) -> None:
+    number = file_report("ZZ-TEST-PROVINCE", places.village.code)["tracking_number"]
+    officer_login(browser, places.province.code, agency_code="ZZ-TEST-DINAS")
+    moved = post_form(
+        browser,
+        "/desk",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Koordinasi", "note": "Ke dinas lain", "agency_code": "ZZ-TEST-OTHER"},
+    )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/desk?handed={number}"
+    listing = browser.get(moved.headers["location"]).text
+    assert f"Laporan {number} telah dialihkan ke unit lain." in listing
+    assert f"/desk/reports/{number}" not in listing
+    assert browser.get(f"/desk/reports/{number}").status_code == 404

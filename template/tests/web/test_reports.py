@@ -96,6 +96,8 @@ def test_guest_files_a_report_with_attributes_location_and_photo(
     report = session.scalar(select(Report).where(Report.tracking_number == number.group(1)))
     assert report is not None
     assert report.region_code == places.village.code
+    assert report.source == "web"
+    assert report.contact_email == "warga@example.org"
     assert report.attributes == {"tingkat": "berat", "jumlah": 3.0}
     assert len(report.photos) == 1
     photo = browser.get(f"/track/{report.tracking_number}/photos/{report.photos[0].id}")

@@ -52,9 +52,21 @@ def read_report(session: SessionDep, officer: CurrentOfficer, number: str) -> Re
 def move_report(
     session: SessionDep, officer: CurrentOfficer, number: str, body: TransitionCreate
 ) -> ReportDetail:
-    """Move a report along the workflow (409 when the move is not allowed)."""
+    """Move a report along the workflow (409 when the move is not allowed).
+
+    Koordinasi and Disposisi may hand the report to another unit (422 for an unknown
+    agency or region, or a Disposisi region that is not below the current one).
+    """
     report = get_for_officer(session, officer, number=number)
-    workflow.transition(session, report, target=body.to_status, note=body.note, officer=officer)
+    workflow.transition(
+        session,
+        report,
+        target=body.to_status,
+        note=body.note,
+        officer=officer,
+        agency_code=body.agency_code,
+        region_code=body.region_code,
+    )
     return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
 
 

@@ -18,9 +18,14 @@ from sqlalchemy.orm import Session
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.core.security import verify_password
 from app.domain import regions, workflow
-from app.domain.catalogue import list_services
-from app.domain.reports import get_for_officer, list_for_officer, visible_reports
-from app.models import Officer, Region, Report, ReportStatus, utcnow
+from app.domain.catalogue import list_agencies, list_services
+from app.domain.reports import (
+    get_for_officer,
+    list_for_officer,
+    officer_can_see,
+    visible_reports,
+)
+from app.models import Agency, Officer, Region, Report, ReportStatus, utcnow
 from app.schemas.account import LoginRequest
 from app.schemas.report import ReportDetail
 from app.web.context import CheckedForm, Web, WebContext, WebRoute, safe_next
@@ -29,6 +34,7 @@ router = APIRouter(prefix="/desk", route_class=WebRoute, include_in_schema=False
 PAGE_SIZE = 25
 FILTER_DEPTH = 2  # region filter offers the officer's region and two levels below it
 Text = Annotated[str | None, Query(max_length=64)]
+FORM_LIMITS = {"to_status": 16, "note": 2000, "agency_code": 64, "region_code": 64}
 
 
 def narrowed(officer: Officer, region_code: str | None) -> Officer:
@@ -86,6 +92,31 @@ def region_choices(session: Session, officer: Officer) -> list[Region]:
         .order_by(Region.code)
     )
     return list(session.scalars(stmt))
+
+
+def handover_regions(session: Session, report: Report) -> list[Region]:
+    """The report's handling region and the regions up to FILTER_DEPTH levels below it."""
+    own = regions.get_region(session, report.handling_region_code)
+    stmt = (
+        select(Region)
+        .where(
+            regions.contains_clause(own.code, Region.code),
+            Region.level <= own.level + FILTER_DEPTH,
+            Region.active.is_(True),
+        )
+        .order_by(Region.code)
+    )
+    return list(session.scalars(stmt))
+
+
+def unit_names(session: Session, report: Report) -> dict[str, str]:
+    """Names of the agencies and regions in the report's history, by code."""
+    agencies = {c for t in report.transitions for c in (t.from_agency_code, t.to_agency_code) if c}
+    places = {c for t in report.transitions for c in (t.from_region_code, t.to_region_code) if c}
+    names = dict(
+        session.execute(select(Agency.code, Agency.name).where(Agency.code.in_(agencies))).all()
+    )
+    return {**names, **{f"region:{k}": v for k, v in region_names(session, places).items()}}
 
 
 def region_names(session: Session, codes: set[str]) -> dict[str, str]:
@@ -154,6 +185,7 @@ def reports(
 ) -> Response:
     """Reports in the officer's scope, filtered, with counters per status and overdue per region."""
     officer = web.require_officer()
+    handed = web.request.query_params.get("handed", "")[:32]
     now = utcnow()
     chosen_status = ReportStatus(status) if status in set(ReportStatus) else None
     overdue_flag = {"yes": True, "no": False}.get(overdue or "")
@@ -188,6 +220,7 @@ def reports(
         services=list_services(web.session, requestable=True),
         statuses=list(ReportStatus),
         scope_name=regions.get_region(web.session, officer.region_code).name,
+        handed=handed,
     )
 
 
@@ -207,7 +240,12 @@ def _attribute_rows(web: WebContext, report: Report) -> list[tuple[str, str]]:
 
 
 def render_report(
-    web: WebContext, report: Report, *, error: str | None = None, status_code: int = 200
+    web: WebContext,
+    report: Report,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    form_values: dict[str, str] | None = None,
 ) -> Response:
     """A report in scope: details, history and the moves the workflow allows from here."""
     now = utcnow()
@@ -235,7 +273,12 @@ def render_report(
         and report.verified_at is None,
         moved=web.request.query_params.get("moved") == "1",
         error=error,
-        form_values={"to_status": "", "note": ""},
+        form_values=form_values
+        or {"to_status": "", "note": "", "agency_code": "", "region_code": ""},
+        handover_statuses=workflow.HANDOVER_STATUSES,
+        agencies=[a for a in list_agencies(web.session) if a.code != report.handling_agency_code],
+        handover_regions=handover_regions(web.session, report),
+        units=unit_names(web.session, report),
     )
 
 
@@ -248,20 +291,40 @@ def report(web: Web, number: str) -> Response:
 
 @router.post("/reports/{number}/transition")
 def move(web: Web, number: str, form: CheckedForm) -> Response:
-    """Move the report along the workflow; a note is needed for some statuses."""
+    """Move the report along the workflow; a note is needed for some statuses.
+
+    Koordinasi and Disposisi may hand the report to another agency or a region below; when
+    the officer no longer handles it afterwards, they go back to their list.
+    """
     officer = web.require_officer()
     report = get_for_officer(web.session, officer, number=number)
-    target = str(form.get("to_status") or "")
-    note = str(form.get("note") or "").strip()[:2000] or None
+    values = {
+        name: str(form.get(name) or "").strip()[:limit] for name, limit in FORM_LIMITS.items()
+    }
+    target = values["to_status"]
     try:
         if target not in set(ReportStatus):
             raise NotFoundError(web.t("desk.choose_status"))
         workflow.transition(
-            web.session, report, target=ReportStatus(target), note=note, officer=officer
+            web.session,
+            report,
+            target=ReportStatus(target),
+            note=values["note"] or None,
+            officer=officer,
+            agency_code=values["agency_code"] or None,
+            region_code=values["region_code"] or None,
         )
     except AppError as error:
         web.session.rollback()
-        return render_report(web, report, error=error.message, status_code=error.status_code)
+        return render_report(
+            web,
+            report,
+            error=error.message,
+            status_code=error.status_code,
+            form_values=values,
+        )
+    if not officer_can_see(officer, report):
+        return web.redirect(f"/desk?handed={report.tracking_number}")
     return web.redirect(f"/desk/reports/{report.tracking_number}?moved=1")
 
 

@@ -15,7 +15,7 @@ from app.custom import hooks
 from app.domain import regions
 from app.domain.catalogue import get_service, list_groups, list_services
 from app.domain.reports import NewReport, file_report
-from app.models import Region, Service
+from app.models import Region, ReportSource, Service
 from app.web.context import CheckedForm, Web, WebContext, WebRoute
 from app.web.routes.home import by_group
 
@@ -185,8 +185,7 @@ def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
             contact_name=_text(form, "contact_name") or (citizen.full_name if citizen else None),
             contact_email=_text(form, "contact_email") or (citizen.email if citizen else None),
             contact_phone=_text(form, "contact_phone") or (citizen.phone if citizen else None),
-            # the citizen app's channel: the domain's rules for API reports apply
-            source="api",
+            source=ReportSource.WEB,
         )
         filed = file_report(
             web.session,

@@ -172,3 +172,146 @@ def test_overdue_reports_are_flagged_and_listable(
 
 def test_desk_needs_an_officer(client: TestClient) -> None:
     assert client.get("/api/desk/reports").status_code == 401
+
+
+def _hand(
+    client: TestClient, number: str, headers: dict[str, str], status: str, **fields: str | None
+):
+    return client.post(
+        f"/api/desk/reports/{number}/transitions",
+        headers=headers,
+        json={"to_status": status, **fields},
+    )
+
+
+def test_koordinasi_hands_the_report_to_another_agency(
+    client: TestClient, file_report: ReportFactory, places: Places, officer_headers: OfficerFactory
+) -> None:
+    number = file_report("ZZ-TEST-PROVINCE", places.village.code)["tracking_number"]
+    first = officer_headers(places.province.code, agency_code="ZZ-TEST-DINAS")
+    second = officer_headers(places.province.code, agency_code="ZZ-TEST-OTHER")
+    assert client.get(f"/api/desk/reports/{number}", headers=second).status_code == 404
+
+    moved = _hand(
+        client, number, first, "Koordinasi", note="Dinas lain", agency_code="ZZ-TEST-OTHER"
+    )
+    assert moved.status_code == 200, moved.text
+    body = moved.json()
+    assert body["status"] == "Koordinasi"
+    assert body["handling_agency_code"] == "ZZ-TEST-OTHER"
+    assert body["handling_region_code"] == places.province.code
+    assert body["outside_authority"] is False
+    assert body["forwards"] == []
+    step = body["transitions"][-1]
+    assert (step["from_agency_code"], step["from_region_code"]) == (
+        "ZZ-TEST-DINAS",
+        places.province.code,
+    )
+    assert (step["to_agency_code"], step["to_region_code"]) == (
+        "ZZ-TEST-OTHER",
+        places.province.code,
+    )
+    assert body["transitions"][0]["from_agency_code"] is None
+    assert body["transitions"][0]["to_agency_code"] == "ZZ-TEST-DINAS"
+
+    assert client.get(f"/api/desk/reports/{number}", headers=first).status_code == 404
+    assert number not in [
+        r["tracking_number"] for r in client.get("/api/desk/reports", headers=first).json()
+    ]
+    assert _move(client, number, first, "Proses").status_code == 404
+    assert number in [
+        r["tracking_number"] for r in client.get("/api/desk/reports", headers=second).json()
+    ]
+    assert _move(client, number, second, "Proses").status_code == 200
+
+
+def test_koordinasi_to_an_external_agency_forwards_the_report(
+    client: TestClient, file_report: ReportFactory, places: Places, officer_headers: OfficerFactory
+) -> None:
+    number = file_report("ZZ-TEST-PROVINCE", places.village.code)["tracking_number"]
+    officer = officer_headers(places.province.code)
+    moved = _hand(
+        client, number, officer, "Koordinasi", note="Bukan kewenangan", agency_code="ZZ-TEST-LUAR"
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["outside_authority"] is True
+    assert [f["agency_code"] for f in moved.json()["forwards"]] == ["ZZ-TEST-LUAR"]
+    assert moved.json()["forwards"][0]["contact"] == "https://pengaduan.example.org"
+    assert client.get(f"/api/track/{number}").json()["forwarded_to"] == "Lembaga Luar Uji"
+
+    back = _hand(client, number, officer, "Disposisi", agency_code="ZZ-TEST-DINAS")
+    assert back.status_code == 200, back.text
+    assert back.json()["outside_authority"] is False
+    assert client.get(f"/api/track/{number}").json()["forwarded_to"] is None
+
+
+def test_disposisi_hands_the_report_down_to_a_district(
+    client: TestClient, file_report: ReportFactory, places: Places, officer_headers: OfficerFactory
+) -> None:
+    number = file_report("ZZ-TEST-REGENCY", places.village.code)["tracking_number"]
+    regency_officer = officer_headers(places.regency.code)
+    district_officer = officer_headers(places.district.code)
+    assert client.get(f"/api/desk/reports/{number}", headers=district_officer).status_code == 404
+
+    moved = _hand(client, number, regency_officer, "Disposisi", region_code=places.district.code)
+    assert moved.status_code == 200, moved.text
+    body = moved.json()
+    assert body["handling_region_code"] == places.district.code
+    assert body["handling_agency_code"] == "ZZ-TEST-OTHER"
+    step = body["transitions"][-1]
+    assert step["from_region_code"] == places.regency.code
+    assert step["to_region_code"] == places.district.code
+    assert step["from_agency_code"] == step["to_agency_code"] == "ZZ-TEST-OTHER"
+
+    assert number in [
+        r["tracking_number"]
+        for r in client.get("/api/desk/reports", headers=district_officer).json()
+    ]
+    assert _move(client, number, district_officer, "Proses").status_code == 200
+    # the regency office still oversees the district below it
+    assert client.get(f"/api/desk/reports/{number}", headers=regency_officer).status_code == 200
+
+
+def test_handover_errors_are_validation_errors(
+    client: TestClient,
+    session: Session,
+    file_report: ReportFactory,
+    places: Places,
+    officer_headers: OfficerFactory,
+) -> None:
+    number = file_report("ZZ-TEST-REGENCY", places.village.code)["tracking_number"]
+    officer = officer_headers(places.province.code)
+
+    above = _hand(client, number, officer, "Disposisi", region_code=places.province.code)
+    assert above.status_code == 422
+    assert above.json()["detail"] == (
+        f"Disposisi hands a report down: region {places.province.code!r} "
+        f"({places.province.name}) is not the current handling region "
+        f"{places.regency.code!r} ({places.regency.name}) or a region below it."
+    )
+    if places.other_regency is not None:
+        aside = _hand(client, number, officer, "Disposisi", region_code=places.other_regency.code)
+        assert aside.status_code == 422
+        assert "is not the current handling region" in aside.json()["detail"]
+    unknown_region = _hand(client, number, officer, "Disposisi", region_code="ZZ.99.99")
+    assert unknown_region.status_code == 422
+    assert unknown_region.json()["detail"] == "Region 'ZZ.99.99' does not exist."
+    unknown_agency = _hand(
+        client, number, officer, "Koordinasi", note="Uji", agency_code="ZZ-TEST-NONE"
+    )
+    assert unknown_agency.status_code == 422
+    assert unknown_agency.json()["detail"] == (
+        "Agency 'ZZ-TEST-NONE' does not exist; choose one of the active agencies."
+    )
+    wrong_status = _hand(client, number, officer, "Proses", agency_code="ZZ-TEST-DINAS")
+    assert wrong_status.status_code == 422
+    assert "Only a move to Koordinasi or Disposisi" in wrong_status.json()["detail"]
+    no_note = _hand(client, number, officer, "Koordinasi", agency_code="ZZ-TEST-DINAS")
+    assert no_note.status_code == 422
+
+    report = session.scalar(select(Report).where(Report.tracking_number == number))
+    assert report is not None
+    assert report.status == "Menunggu"
+    assert report.handling_region_code == places.regency.code
+    assert report.handling_agency_code == "ZZ-TEST-OTHER"
+    assert len(report.transitions) == 1
