@@ -45,7 +45,7 @@ class Job:
 
 def render(job: Job) -> tuple[str, float, int]:
     """Render one replica at 1.0.0; (name, seconds, villages)."""
-    from jaki_forge.generate import generate
+    from jaki_forge.creation import generate
 
     with scratch(job.scratch):
         result = generate(job.profile, job.dest, template=job.template, vcs_ref="1.0.0")

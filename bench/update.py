@@ -35,14 +35,40 @@ def main() -> None:
 
         def fresh() -> None:
             subprocess.run(["rm", "-rf", str(replica)], check=True)
-            subprocess.run([str(BIN / "jaki-forge"), "new", "--profile", str(profile), str(replica), "--template",
-                            str(template), "--vcs-ref", "1.0.0"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    str(BIN / "jaki-forge"),
+                    "new",
+                    "--profile",
+                    str(profile),
+                    str(replica),
+                    "--template",
+                    str(template),
+                    "--vcs-ref",
+                    "1.0.0",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
 
-        new = timed([str(BIN / "jaki-forge"), "new", "--profile", str(profile), str(replica), "--template",
-                     str(template), "--vcs-ref", "1.0.0"], before=lambda: subprocess.run(["rm", "-rf", str(replica)]))
+        new = timed(
+            [
+                str(BIN / "jaki-forge"),
+                "new",
+                "--profile",
+                str(profile),
+                str(replica),
+                "--template",
+                str(template),
+                "--vcs-ref",
+                "1.0.0",
+            ],
+            before=lambda: subprocess.run(["rm", "-rf", str(replica)]),
+        )
         ours = timed([str(BIN / "jaki-forge"), "update", str(replica)], before=fresh)
-        theirs = timed([str(BIN / "copier"), "update", "--defaults", "--skip-answered", "--quiet", str(replica)],
-                       before=fresh)
+        theirs = timed(
+            [str(BIN / "copier"), "update", "--defaults", "--skip-answered", "--quiet", str(replica)], before=fresh
+        )
         print(f"lampung new             {new:6.2f} s")
         print(f"lampung update 1.0->1.1 {ours:6.2f} s")
         print(f"copier update (same)    {theirs:6.2f} s   ratio jaki-forge/copier {ours / theirs:.2f}")

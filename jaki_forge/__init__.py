@@ -11,9 +11,11 @@ __all__ = [
     "ProfileError",
     "check",
     "diff",
+    "generate",
     "load_profile",
     "profile_schema",
     "template_data",
+    "update",
 ]
 
 _EXPORTS = {
@@ -23,6 +25,8 @@ _EXPORTS = {
     "load_profile": "profile",
     "profile_schema": "schema",
     "template_data": "answers",
+    "generate": "creation",
+    "update": "sync",
     "check": "drift",
     "diff": "drift",
 }

@@ -158,7 +158,7 @@ def new(
     ] = None,
 ) -> None:
     """Render a complete, branded service project for a province into its own git repository."""
-    from .generate import generate
+    from .creation import generate
 
     try:
         result = generate(profile, dest, template=template, vcs_ref=vcs_ref)
@@ -196,7 +196,7 @@ def update(
     template: TemplateOpt = None,
 ) -> None:
     """Re-apply the template (newer version and/or changed profile) with a 3-way merge that keeps local edits."""
-    from .update import update as run
+    from .sync import update as run
 
     try:
         result = run(dest, to=to, profile=profile, dry_run=dry_run, template=template)

@@ -8,9 +8,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .creation import render_data
 from .errors import InvalidInputError
-from .generate import render_data
-from .update import ensure_replica
+from .sync import ensure_replica
 from .versions import parse_version, released_versions, source_of
 
 IGNORED_DIRS = {".git", "__pycache__", ".venv", ".pytest_cache", ".ruff_cache", "node_modules"}

@@ -533,7 +533,7 @@ def update_replica(task: UpdateTask) -> ReplicaUpdate:
 
 
 def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
-    from .update import ensure_replica
+    from .sync import ensure_replica
 
     repo = Path(task.path or "")
     ensure_replica(repo)
@@ -649,7 +649,7 @@ def _profile_changed(task: UpdateTask, answers: dict) -> bool:
 
 
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:
-    from .update import update
+    from .sync import update
 
     # the manifest's profile is the replica's source of truth: a changed one is merged in the same update
     profile = task.profile if _profile_changed(task, _answers_at(worktree, "HEAD")) else None

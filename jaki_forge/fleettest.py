@@ -216,7 +216,7 @@ def run_profile(task: ProfileTask) -> ProfileTestResult:
 
 
 def _run_profile(task: ProfileTask) -> ProfileTestResult:
-    from .generate import generate
+    from .creation import generate
 
     out = ProfileTestResult(task.name, task.display, ERROR)
     scratch = Path(tempfile.mkdtemp(prefix=f"jaki-forge-test-{task.name}-"))

@@ -13,10 +13,10 @@ import yaml
 from typer.testing import CliRunner
 
 from jaki_forge.cli import app
+from jaki_forge.creation import generate
 from jaki_forge.errors import ProfileError
 from jaki_forge.fleet import fleet_schema_text, fleet_status, load_fleet, shipped_fleet_schema_text, update_fleet
 from jaki_forge.fleettest import ci_matrix, fleet_test
-from jaki_forge.generate import generate
 
 from .conftest import GOOD, ROOT
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge import generate as generate_module
+from jaki_forge import creation as generate_module
 from jaki_forge.cli import app
-from jaki_forge.generate import generate
+from jaki_forge.creation import generate
 from jaki_forge.templates import CANONICAL_URL
 
 from .conftest import GOOD, git

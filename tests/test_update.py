@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from jaki_forge.cli import app
-from jaki_forge.generate import generate
-from jaki_forge.update import PRE_UPDATE_REF, update
+from jaki_forge.creation import generate
+from jaki_forge.sync import PRE_UPDATE_REF, update
 
 from .conftest import GOOD, PROFILES, commit_all, git, replica_env, snapshot_template
 

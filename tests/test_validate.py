@@ -132,3 +132,13 @@ def test_missing_profile_file_is_a_clear_error(runner, tmp_path):
     assert result.stderr == (
         f"{tmp_path / 'nope.yaml'}: profile not found\n  hint: check the path; looked for {tmp_path / 'nope.yaml'}\n"
     )
+
+
+def test_public_library_api():
+    import jaki_forge
+    from jaki_forge import creation, drift, profile, sync
+
+    assert jaki_forge.load_profile is profile.load_profile
+    assert jaki_forge.generate is creation.generate
+    assert jaki_forge.update is sync.update
+    assert (jaki_forge.check, jaki_forge.diff) == (drift.check, drift.diff)

@@ -1,4 +1,4 @@
-"""`update`: re-apply the template (a newer version and/or a changed profile) with copier's 3-way merge."""
+"""Keeping a replica in sync (`update`): re-apply the template (newer version and/or changed profile) by 3-way merge."""
 
 from __future__ import annotations
 

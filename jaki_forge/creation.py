@@ -1,4 +1,4 @@
-"""`new`: render a replica from the template into a fresh git repository, all or nothing."""
+"""Creating replicas (`new`): render a replica from the template into a fresh git repository, all or nothing."""
 
 from __future__ import annotations
 
