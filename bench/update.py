@@ -33,38 +33,23 @@ def main() -> None:
         replica = work / "lampung-in"
         profile = ROOT / "profiles/lampung.yaml"
 
+        create = [
+            str(BIN / "jaki-forge"),
+            "new",
+            "--profile",
+            str(profile),
+            str(replica),
+            "--template",
+            str(template),
+            "--vcs-ref",
+            "1.0.0",
+        ]
+
         def fresh() -> None:
             subprocess.run(["rm", "-rf", str(replica)], check=True)
-            subprocess.run(
-                [
-                    str(BIN / "jaki-forge"),
-                    "new",
-                    "--profile",
-                    str(profile),
-                    str(replica),
-                    "--template",
-                    str(template),
-                    "--vcs-ref",
-                    "1.0.0",
-                ],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            subprocess.run(create, check=True, stdout=subprocess.DEVNULL)
 
-        new = timed(
-            [
-                str(BIN / "jaki-forge"),
-                "new",
-                "--profile",
-                str(profile),
-                str(replica),
-                "--template",
-                str(template),
-                "--vcs-ref",
-                "1.0.0",
-            ],
-            before=lambda: subprocess.run(["rm", "-rf", str(replica)]),
-        )
+        new = timed(create, before=lambda: subprocess.run(["rm", "-rf", str(replica)], check=True))
         ours = timed([str(BIN / "jaki-forge"), "update", str(replica)], before=fresh)
         theirs = timed(
             [str(BIN / "copier"), "update", "--defaults", "--skip-answered", "--quiet", str(replica)], before=fresh

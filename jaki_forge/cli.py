@@ -43,6 +43,15 @@ def _fail(error: JakiForgeError) -> NoReturn:
     raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
 
 
+def emit(text: str, output: Path | None) -> None:
+    """Print `text`, or write it to `output` and say so."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"jaki-forge {_version()}")
@@ -88,12 +97,7 @@ def schema(
     """Print the JSON Schema of the profile (for editors and other validators)."""
     from .schema import schema_text
 
-    text = schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}")
+    emit(schema_text(), output)
 
 
 @regions_app.command("import")

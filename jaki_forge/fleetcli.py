@@ -124,14 +124,10 @@ def fleet_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of the fleet manifest (fleet.yaml)."""
+    from .cli import emit
     from .fleet import fleet_schema_text
 
-    text = fleet_schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}")
+    emit(fleet_schema_text(), output)
 
 
 @fleet_app.command("status")
