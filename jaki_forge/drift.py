@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .creation import render_data
 from .errors import InvalidInputError
+from .gitrepo import git
 from .sync import ensure_replica
 from .versions import parse_version, released_versions, source_of
 
@@ -84,9 +85,16 @@ def tree_files(root: Path) -> set[str]:
     return found
 
 
-def compare_trees(base: Path, other: Path) -> tuple[list[str], list[str], list[str]]:
+def replica_files(root: Path) -> set[str]:
+    """The replica's files as git sees them: tracked or untracked, never ignored ones (databases, uploads)."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=root).stdout.split("\0")
+    return {name for name in listed if name and (root / name).is_file()}
+
+
+def compare_trees(base: Path, other: Path, *, other_files: set[str] | None = None) -> tuple[list[str], ...]:
     """(added, edited, deleted): how `other` differs from `base`."""
-    base_files, other_files = tree_files(base), tree_files(other)
+    base_files = tree_files(base)
+    other_files = tree_files(other) if other_files is None else other_files
     added = sorted(other_files - base_files)
     deleted = sorted(base_files - other_files)
     edited = sorted(
@@ -107,7 +115,7 @@ def diff(dest: str | Path = ".", *, upcoming: bool = False, template: str | None
     with tempfile.TemporaryDirectory(prefix="jaki-forge-diff-") as scratch:
         pristine = Path(scratch) / "recorded"
         render_data(data, pristine, source.with_ref(version))
-        added, edited, deleted = compare_trees(pristine, path)
+        added, edited, deleted = compare_trees(pristine, path, other_files=replica_files(path))
         result = DiffResult(path, version, added, edited, deleted)
         if upcoming:
             check_result = check(path, template=template)

@@ -174,6 +174,8 @@ def test_check_and_diff(tmp_path, versions, runner):
     report = json.loads(result.stdout)
     assert (report["current"], report["latest"], report["versions_behind"]) == ("1.0.0", "1.1.0", 1)
 
+    (replica / "var").mkdir(exist_ok=True)
+    (replica / "var" / "app.db").write_bytes(b"SQLite format 3\0")  # runtime data git ignores
     result = runner.invoke(app, ["diff", str(replica), "--upcoming", "--json"])
     assert result.exit_code == 0, result.output
     drift = json.loads(result.stdout)
