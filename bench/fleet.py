@@ -22,8 +22,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, GIT_ID, ROOT, snapshot_template
 
-from jaki_forge.fleet import run_parallel, scratch, scratch_root
+from jaki_forge.fleet import run_parallel
 from jaki_forge.fleettest import expand_profiles
+from jaki_forge.scratch import scratch, scratch_root
 
 
 def next_version(template: Path) -> None:

@@ -14,6 +14,7 @@ from .errors import DestinationError, TemplateError
 from .gitrepo import init_and_commit
 from .profile import LoadedProfile, load_profile
 from .replica import read_answers
+from .scratch import scratch, scratch_root
 from .templates import TemplateSource, resolve_source
 
 STATIC_DIR = Path("app/static")
@@ -63,7 +64,7 @@ def render_data(data: dict, target: Path, source: TemplateSource) -> None:
     from plumbum import ProcessExecutionError
 
     try:
-        with source.reachable():
+        with source.reachable(), scratch(scratch_root("auto")):
             run_copy(
                 source.url,
                 target,

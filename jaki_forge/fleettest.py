@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import InvalidInputError, JakiForgeError
-from .fleet import Progress, run_parallel, scratch, scratch_root
+from .fleet import Progress, run_parallel
+from .scratch import scratch, scratch_root
 
 DEFAULT_PROFILES = ("profiles/*.yaml", "profiles/generated/*.yaml")
 INSTALL_MODES = ("link", "pip")
@@ -159,7 +160,7 @@ def fleet_test(
     `install="link"` gives the replica a virtual environment that reuses this environment's packages (fast,
     offline); `install="pip"` gives it a fresh one with `pip install -e '.[test]'` (what a province does).
     With `keep`, replicas are kept under that directory. With `junit`, a JUnit XML report is written there.
-    Replicas are rendered and tested in `scratch_dir` (see `jaki_forge.fleet.scratch_root`).
+    Replicas are rendered and tested in `scratch_dir` (see `jaki_forge.scratch.scratch_root`).
     """
     if install not in INSTALL_MODES:
         raise InvalidInputError(f"unknown install mode '{install}'; use one of {', '.join(INSTALL_MODES)}")

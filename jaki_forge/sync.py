@@ -13,6 +13,7 @@ from .errors import DestinationError, InvalidInputError, OperationError, Templat
 from .gitrepo import git, identity_args, is_repo_root
 from .profile import LoadedProfile, load_profile
 from .replica import read_answers
+from .scratch import scratch, scratch_root
 from .versions import parse_version, released_versions, source_of
 
 PRE_UPDATE_REF = "refs/jaki-forge/pre-update"
@@ -168,7 +169,7 @@ def _apply(path: Path, source, ref: str, data: dict | None, loaded: LoadedProfil
     from plumbum import ProcessExecutionError
 
     try:
-        with source.reachable():
+        with source.reachable(), scratch(scratch_root("auto")):
             run_update(
                 path,
                 data=data or {},

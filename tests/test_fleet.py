@@ -509,7 +509,7 @@ def test_scratch_directory_choice(tmp_path):
     import tempfile
 
     from jaki_forge.errors import InvalidInputError
-    from jaki_forge.fleet import scratch, scratch_root
+    from jaki_forge.scratch import scratch, scratch_root
 
     assert scratch_root("system") is None
     assert scratch_root(None) is None
