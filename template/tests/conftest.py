@@ -297,6 +297,29 @@ def password_hash() -> str:
 OfficerFactory = Callable[..., dict[str, str]]
 
 
+def add_officer(
+    engine: Engine,
+    password_hash: str,
+    region_code: str,
+    *,
+    role: OfficerRole = OfficerRole.OPERATOR,
+    agency_code: str | None = None,
+) -> Officer:
+    """Store a new officer with the given scope and the test password."""
+    with create_session_factory(engine)() as session:
+        officer = Officer(
+            email=f"petugas-{secrets.token_hex(4)}@example.org",
+            full_name=f"Petugas {role.value}",
+            password_hash=password_hash,
+            role=role,
+            region_code=region_code,
+            agency_code=agency_code,
+        )
+        session.add(officer)
+        session.commit()
+        return officer
+
+
 @pytest.fixture
 def officer_headers(engine: Engine, settings: Settings, password_hash: str) -> OfficerFactory:
     """Create an officer and return bearer headers for them."""
@@ -304,20 +327,12 @@ def officer_headers(engine: Engine, settings: Settings, password_hash: str) -> O
     def make(
         region_code: str, role: OfficerRole = OfficerRole.OPERATOR, agency_code: str | None = None
     ) -> dict[str, str]:
-        with create_session_factory(engine)() as session:
-            officer = Officer(
-                email=f"petugas-{secrets.token_hex(4)}@example.org",
-                full_name=f"Petugas {role.value}",
-                password_hash=password_hash,
-                role=role,
-                region_code=region_code,
-                agency_code=agency_code,
-            )
-            session.add(officer)
-            session.commit()
-            token = create_access_token(
-                f"officer:{officer.id}", secret_key=settings.secret_key, expires_minutes=10
-            )
+        officer = add_officer(
+            engine, password_hash, region_code, role=role, agency_code=agency_code
+        )
+        token = create_access_token(
+            f"officer:{officer.id}", secret_key=settings.secret_key, expires_minutes=10
+        )
         return {"Authorization": f"Bearer {token}"}
 
     return make

@@ -18,7 +18,7 @@ from app.core.db import create_session_factory
 from app.core.profile import Profile
 from app.main import create_app
 from app.models import Citizen, Officer, OfficerRole
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_officer
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
@@ -72,17 +72,9 @@ def officer_login(engine: Engine, password_hash: str) -> Login:
         role: OfficerRole = OfficerRole.OPERATOR,
         agency_code: str | None = None,
     ) -> Officer:
-        with create_session_factory(engine)() as session:
-            officer = Officer(
-                email=f"petugas-{secrets.token_hex(4)}@example.org",
-                full_name=f"Petugas {role.value}",
-                password_hash=password_hash,
-                role=role,
-                region_code=region_code,
-                agency_code=agency_code,
-            )
-            session.add(officer)
-            session.commit()
+        officer = add_officer(
+            engine, password_hash, region_code, role=role, agency_code=agency_code
+        )
         answer = post_form(
             client, "/desk/login", "/desk/login", {"email": officer.email, "password": PASSWORD}
         )
