@@ -1,15 +1,33 @@
-"""Officer account creation shared by the admin API and the CLI."""
+"""Accounts: officer creation (admin API, CLI) and the credential check every login uses."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import ConflictError, NotFoundError
-from app.core.security import hash_password
+from app.core.security import hash_password, verify_password
 from app.domain import regions
-from app.models import Agency, Officer
+from app.models import Agency, Citizen, Officer
 from app.schemas.account import OfficerCreate
+
+Account = TypeVar("Account", Citizen, Officer)
+
+
+def authenticate(
+    session: Session, model: type[Account], email: str, password: str
+) -> Account | None:
+    """The active account of `model` with this e-mail and password, or None."""
+    account = session.scalar(select(model).where(model.email == email))
+    if (
+        account is None
+        or not account.active
+        or not verify_password(password, account.password_hash)
+    ):
+        return None
+    return account
 
 
 def create_officer(session: Session, body: OfficerCreate) -> Officer:

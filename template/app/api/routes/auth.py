@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.api.deps import CurrentCitizen, SessionDep, SettingsDep
 from app.core.errors import ConflictError
-from app.core.security import create_access_token, hash_password, verify_password
+from app.core.security import create_access_token, hash_password
+from app.domain.accounts import authenticate
 from app.models import Citizen, Officer
 from app.schemas.account import CitizenCreate, CitizenPublic, LoginRequest, Token
 
@@ -45,12 +46,8 @@ def register(session: SessionDep, body: CitizenCreate) -> Citizen:
 @router.post("/login", response_model=Token)
 def login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
     """A bearer token for a citizen."""
-    citizen = session.scalar(select(Citizen).where(Citizen.email == body.email))
-    if (
-        citizen is None
-        or not citizen.active
-        or not verify_password(body.password, citizen.password_hash)
-    ):
+    citizen = authenticate(session, Citizen, body.email, body.password)
+    if citizen is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"citizen:{citizen.id}", settings)
 
@@ -58,12 +55,8 @@ def login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Tok
 @router.post("/officer-login", response_model=Token)
 def officer_login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
     """A bearer token for an officer."""
-    officer = session.scalar(select(Officer).where(Officer.email == body.email))
-    if (
-        officer is None
-        or not officer.active
-        or not verify_password(body.password, officer.password_hash)
-    ):
+    officer = authenticate(session, Officer, body.email, body.password)
+    if officer is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"officer:{officer.id}", settings)
 

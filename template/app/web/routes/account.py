@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from app.core.security import hash_password, verify_password
+from app.core.security import hash_password
+from app.domain.accounts import authenticate
 from app.models import Citizen
 from app.schemas.account import CitizenCreate, LoginRequest
 from app.web.context import CheckedForm, Web, WebContext, WebRoute, safe_next
@@ -55,12 +56,8 @@ def login(web: Web, form: CheckedForm) -> Response:
         return render_login(
             web, next_url=next_url, email=_field(form, "email"), error=web.t("login.failed")
         )
-    citizen = web.session.scalar(select(Citizen).where(Citizen.email == body.email))
-    if (
-        citizen is None
-        or not citizen.active
-        or not verify_password(body.password, citizen.password_hash)
-    ):
+    citizen = authenticate(web.session, Citizen, body.email, body.password)
+    if citizen is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
     web.sign_in("citizen", citizen.id)
     return web.redirect(next_url)

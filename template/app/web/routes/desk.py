@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError, ForbiddenError, NotFoundError
-from app.core.security import verify_password
 from app.domain import regions, workflow
+from app.domain.accounts import authenticate
 from app.domain.catalogue import list_agencies, list_services
 from app.domain.reports import (
     get_for_officer,
@@ -79,24 +79,9 @@ def overdue_by_region(
     return [(code, names.get(code, code), count) for code, count in buckets.most_common()]
 
 
-def region_choices(session: Session, officer: Officer) -> list[Region]:
-    """The officer's region and the regions up to FILTER_DEPTH levels below, in code order."""
-    own = regions.get_region(session, officer.region_code)
-    stmt = (
-        select(Region)
-        .where(
-            regions.contains_clause(officer.region_code, Region.code),
-            Region.level <= own.level + FILTER_DEPTH,
-            Region.active.is_(True),
-        )
-        .order_by(Region.code)
-    )
-    return list(session.scalars(stmt))
-
-
-def handover_regions(session: Session, report: Report) -> list[Region]:
-    """The report's handling region and the regions up to FILTER_DEPTH levels below it."""
-    own = regions.get_region(session, report.handling_region_code)
+def _regions_below(session: Session, code: str) -> list[Region]:
+    """Region `code` and the active regions up to FILTER_DEPTH levels below, in code order."""
+    own = regions.get_region(session, code)
     stmt = (
         select(Region)
         .where(
@@ -107,6 +92,16 @@ def handover_regions(session: Session, report: Report) -> list[Region]:
         .order_by(Region.code)
     )
     return list(session.scalars(stmt))
+
+
+def region_choices(session: Session, officer: Officer) -> list[Region]:
+    """The officer's region and the regions up to FILTER_DEPTH levels below, in code order."""
+    return _regions_below(session, officer.region_code)
+
+
+def handover_regions(session: Session, report: Report) -> list[Region]:
+    """The report's handling region and the regions up to FILTER_DEPTH levels below it."""
+    return _regions_below(session, report.handling_region_code)
 
 
 def unit_names(session: Session, report: Report) -> dict[str, str]:
@@ -156,12 +151,8 @@ def login(web: Web, form: CheckedForm) -> Response:
         body = LoginRequest(email=email, password=str(form.get("password") or ""))
     except ValidationError:
         return render_login(web, next_url=next_url, email=email, error=web.t("login.failed"))
-    officer = web.session.scalar(select(Officer).where(Officer.email == body.email))
-    if (
-        officer is None
-        or not officer.active
-        or not verify_password(body.password, officer.password_hash)
-    ):
+    officer = authenticate(web.session, Officer, body.email, body.password)
+    if officer is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
     web.sign_in("officer", officer.id)
     return web.redirect(next_url if next_url.startswith("/desk") else "/desk")
