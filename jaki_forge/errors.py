@@ -54,3 +54,9 @@ class TemplateError(OperationError):
 
 class DestinationError(InvalidInputError):
     """The destination of a replica cannot be used (exists, not empty, not a replica)."""
+
+
+class InterruptedError_(JakiForgeError):
+    """The user stopped the operation (Ctrl-C or SIGTERM); the message says in which state it left things."""
+
+    code = 130

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
+from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.fleet import fleet_schema_text, fleet_status, load_fleet, shipped_fleet_schema_text, update_fleet
-from jaki_forge.fleettest import ci_matrix, fleet_test
+from jaki_forge.fleet.core import fleet_schema_text, fleet_status, load_fleet, shipped_fleet_schema_text, update_fleet
+from jaki_forge.fleet.test import ci_matrix, fleet_test
+from jaki_forge.replica.create import generate
 
 from .conftest import GOOD, ROOT
 
@@ -509,7 +509,7 @@ def test_scratch_directory_choice(tmp_path):
     import tempfile
 
     from jaki_forge.errors import InvalidInputError
-    from jaki_forge.scratch import scratch, scratch_root
+    from jaki_forge.replica.scratch import scratch, scratch_root
 
     assert scratch_root("system") is None
     assert scratch_root(None) is None

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge import creation as generate_module
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
-from jaki_forge.templates import CANONICAL_URL
+from jaki_forge.replica import create as generate_module
+from jaki_forge.cli.app import app
+from jaki_forge.replica.create import generate
+from jaki_forge.replica.source import CANONICAL_URL
 
 from .conftest import GOOD, git
 

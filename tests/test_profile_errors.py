@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jaki_forge.cli import app
+from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.profile import load_profile
+from jaki_forge.profile.load import load_profile
 
 BAD = Path(__file__).parent / "profiles" / "bad"
 

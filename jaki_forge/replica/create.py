@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import template_data
-from .errors import DestinationError, TemplateError
-from .gitrepo import init_and_commit
-from .profile import LoadedProfile, load_profile
-from .replica import read_answers
-from .scratch import scratch, scratch_root
-from .templates import TemplateSource, resolve_source
+from jaki_forge.errors import DestinationError, TemplateError
+from jaki_forge.profile.load import LoadedProfile, load_profile
+from jaki_forge.replica.answers import read_answers
+from jaki_forge.replica.git import init_and_commit
+from jaki_forge.replica.payload import template_data
+from jaki_forge.replica.scratch import scratch, scratch_root
+from jaki_forge.replica.source import TemplateSource, resolve_source
 
 STATIC_DIR = Path("app/static")
 

@@ -8,9 +8,9 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .colours import AA_NORMAL_TEXT, contrast_ratio
-from .model import Profile
-from .regions import Region
+from jaki_forge.profile.colours import AA_NORMAL_TEXT, contrast_ratio
+from jaki_forge.profile.model import Profile
+from jaki_forge.regions.codes import Region
 
 Report = Callable[..., None]
 

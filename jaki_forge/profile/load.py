@@ -7,12 +7,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .checks import check_profile
-from .errors import Problem, ProfileError
-from .model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile
-from .regions import RawRegion, Region, build_regions, level_counts, read_regions_csv
-from .validation import translate
-from .yamlsource import YamlDocument, load_yaml_mapping, read_text
+from jaki_forge.errors import Problem, ProfileError
+from jaki_forge.profile.checks import check_profile
+from jaki_forge.profile.model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile
+from jaki_forge.profile.validation import translate
+from jaki_forge.profile.yamlsource import YamlDocument, load_yaml_mapping, read_text
+from jaki_forge.regions.codes import RawRegion, Region, build_regions, level_counts, read_regions_csv
 
 PATTERN_HINTS = {
     CODE_PATTERN: "use uppercase letters, digits and single hyphens, e.g. DINAS-PU",

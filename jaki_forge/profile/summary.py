@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .profile import LoadedProfile
+from jaki_forge.profile.load import LoadedProfile
 
 
 def profile_summary(loaded: LoadedProfile) -> dict:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from jaki_forge.errors import Problem
 
 LEVEL_NAMES = {1: "province", 2: "regency", 3: "district", 4: "village"}
 OFFICIAL_WIDTHS = (2, 2, 2, 4)

@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import DestinationError, InvalidInputError, JakiForgeError, OperationError, Problem, ProfileError
-from .model import KEY_PATTERN, Strict
-from .scratch import scratch, scratch_root
-from .validation import translate
+from jaki_forge.errors import DestinationError, InvalidInputError, JakiForgeError, OperationError, Problem, ProfileError
+from jaki_forge.profile.model import KEY_PATTERN, Strict
+from jaki_forge.profile.validation import translate
+from jaki_forge.replica.scratch import scratch, scratch_root
 
 MANIFEST = "fleet.yaml"
 BRANCH_PREFIX = "jaki-forge/update-"
@@ -158,7 +158,7 @@ def _resolve_source(source: str | None, base: Path) -> str | None:
 
 def load_fleet(path: str | Path = MANIFEST) -> Fleet:
     """Read and validate a fleet manifest; raise ProfileError listing every problem found."""
-    from .yamlsource import load_yaml_mapping
+    from jaki_forge.profile.yamlsource import load_yaml_mapping
 
     path = Path(path)
     display = str(path)
@@ -215,7 +215,7 @@ def _message(kind: str, loc: tuple) -> str | None:
 
 def fleet_schema() -> dict:
     """The manifest's JSON Schema (draft 2020-12), derived from the pydantic model."""
-    from .schema import SCHEMA_URI
+    from jaki_forge.profile.schema import SCHEMA_URI
 
     return {"$schema": SCHEMA_URI, **FleetManifest.model_json_schema(mode="validation")}
 
@@ -276,7 +276,7 @@ def run_parallel(func: Callable, tasks: Sequence, *, jobs: int, progress: Progre
 
 
 def _git(*args: str, cwd: Path, check: bool = True):
-    from .gitrepo import git
+    from jaki_forge.replica.git import git
 
     return git(*args, cwd=cwd, check=check)
 
@@ -289,7 +289,7 @@ def _dirty(path: Path) -> list[str]:
 def _answers_at(repo: Path, ref: str) -> dict:
     import yaml
 
-    from .replica import ANSWERS_FILE
+    from jaki_forge.replica.answers import ANSWERS_FILE
 
     shown = _git("show", f"{ref}:{ANSWERS_FILE}", cwd=repo, check=False)
     if shown.returncode != 0:
@@ -315,8 +315,8 @@ class _Plan:
 
 def _plan(answers: dict, *, to: str | None, template: str | None, where: str) -> _Plan:
     """The recorded version and the release to update to; InvalidInputError when there is no valid one."""
-    from .errors import TemplateError
-    from .versions import parse_version, released_versions, source_of
+    from jaki_forge.errors import TemplateError
+    from jaki_forge.replica.versions import parse_version, released_versions, source_of
 
     current_text = str(answers.get("_commit") or "")
     current = parse_version(current_text)
@@ -491,7 +491,7 @@ def update_replica(task: UpdateTask) -> ReplicaUpdate:
 
 
 def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
-    from .sync import ensure_replica
+    from jaki_forge.replica.update import ensure_replica
 
     repo = Path(task.path or "")
     ensure_replica(repo)
@@ -600,14 +600,14 @@ def _profile_changed(task: UpdateTask, answers: dict) -> bool:
     """Whether the manifest's profile differs from the profile the replica records."""
     if not task.profile:
         return False
-    from .answers import template_data
-    from .profile import load_profile
+    from jaki_forge.profile.load import load_profile
+    from jaki_forge.replica.payload import template_data
 
     return template_data(load_profile(task.profile)) != answers.get("profile")
 
 
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:
-    from .sync import update
+    from jaki_forge.replica.update import update
 
     # the manifest's profile is the replica's source of truth: a changed one is merged in the same update
     profile = task.profile if _profile_changed(task, _answers_at(worktree, "HEAD")) else None
@@ -811,7 +811,7 @@ def replica_status(task: StatusTask) -> ReplicaStatus:
 
 
 def _fill_status(repo: Path, template: str | None, out: ReplicaStatus) -> None:
-    from .drift import check, diff
+    from jaki_forge.replica.drift import check, diff
 
     checked = check(repo, template=template)
     out.version, out.latest, out.newer, out.behind = (

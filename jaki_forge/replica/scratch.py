@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InvalidInputError
+from jaki_forge.errors import InvalidInputError
 
 RAM_DISK = Path("/dev/shm")
 RAM_DISK_ROOM = 1 << 30  # leave the RAM disk alone when it has less than 1 GiB free

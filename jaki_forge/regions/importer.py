@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InvalidInputError, Problem, ProfileError
-from .regions import Region, build_regions, read_regions_csv, sort_key, write_regions_csv
-from .yamlsource import read_text
+from jaki_forge.errors import InvalidInputError, Problem, ProfileError
+from jaki_forge.profile.yamlsource import read_text
+from jaki_forge.regions.codes import Region, build_regions, read_regions_csv, sort_key, write_regions_csv
 
 _PREFIXES = re.compile(r"^(kabupaten|kab\.?|kota|adm\.?|administrasi|administratif)\s+", re.IGNORECASE)
 
@@ -180,7 +180,7 @@ def profile_region_target(
     name = ""
     regency_codes: dict[str, str] = {}
     if profile is not None:
-        from .yamlsource import load_yaml_mapping
+        from jaki_forge.profile.yamlsource import load_yaml_mapping
 
         doc = load_yaml_mapping(Path(profile), display=str(profile))
         province = doc.data.get("province") or {}

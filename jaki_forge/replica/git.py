@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .errors import OperationError
+from jaki_forge.errors import OperationError
 
 IDENTITY = ("jaki-forge", "jaki-forge@localhost")
 

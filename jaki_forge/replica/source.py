@@ -14,8 +14,8 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import InvalidInputError, TemplateError
-from .gitrepo import git, is_repo_root, tags
+from jaki_forge.errors import InvalidInputError, TemplateError
+from jaki_forge.replica.git import git, is_repo_root, tags
 
 # The template's public home. Replicas record it as their copier `_src_path`, so their answers file
 # names no path of one machine; jaki-forge maps it to the template history it carries (git insteadOf).
@@ -73,7 +73,7 @@ def package_version() -> str:
 
 def checkout_root() -> Path | None:
     """The repository root when jaki-forge runs from a source checkout of itself, else None."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     if (root / "copier.yml").is_file() and (root / "template").is_dir() and is_repo_root(root):
         return root
     return None

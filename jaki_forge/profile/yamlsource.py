@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem, ProfileError
+from jaki_forge.errors import Problem, ProfileError
 
 try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is absent
     _Loader = yaml.CSafeLoader
