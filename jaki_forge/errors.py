@@ -59,4 +59,6 @@ class DestinationError(InvalidInputError):
 class InterruptedError_(JakiForgeError):
     """The user stopped the operation (Ctrl-C or SIGTERM); the message says in which state it left things."""
 
-    code = 130
+    def __init__(self, message: str, *, code: int = 130):
+        super().__init__(message)
+        self.code = code

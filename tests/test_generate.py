@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge.replica import create as generate_module
 from jaki_forge.cli.app import app
+from jaki_forge.replica import create as generate_module
 from jaki_forge.replica.create import generate
 from jaki_forge.replica.source import CANONICAL_URL
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from jaki_forge.cli.output import EXIT_FAILED, EXIT_OK, fail
+from jaki_forge.cli.output import EXIT_FAILED, EXIT_OK, fail, safe
 from jaki_forge.errors import JakiForgeError
 
 
@@ -60,41 +61,58 @@ def update(
         Path | None, typer.Option(help="Re-render with this (changed) profile in the same merge.", show_default=False)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; touch nothing.")] = False,
-    template: TemplateOpt = None,
+    template: Annotated[
+        str | None,
+        typer.Option(help="The template's source when it moved (path or git URL); the update records it."),
+    ] = None,
+    abort: Annotated[
+        bool, typer.Option("--abort", help="Undo the last update exactly (also after conflicts).")
+    ] = False,
 ) -> None:
     """Re-apply the template (newer version and/or changed profile) with a 3-way merge that keeps local edits."""
+    from jaki_forge.replica.update import abort_update
     from jaki_forge.replica.update import update as run
 
-    try:
-        result = run(dest, to=to, profile=profile, dry_run=dry_run, template=template)
-    except JakiForgeError as error:
-        fail(error)
+    if abort:
+        restored = abort_update(dest)
+        typer.echo(f"{safe(Path(dest).resolve().name)}: the last update was undone; template {restored} again")
+        return
+    result = run(dest, to=to, profile=profile, dry_run=dry_run, template=template)
     changes = result.changes
     moved = (
         f"{result.from_version} -> {result.to_version}"
         if result.from_version != result.to_version
         else (f"{result.to_version} (profile change)" if profile else f"{result.to_version}, already up to date")
     )
-    typer.echo(f"{'Dry run: ' if result.dry_run else ''}{result.path.name}: template {moved}")
+    typer.echo(f"{'Dry run: ' if result.dry_run else ''}{safe(result.path.name)}: template {moved}")
     for label, files in (
         ("added", changes.added),
         ("updated", changes.updated),
         ("removed", changes.removed),
         ("conflict", changes.conflicts),
+        ("kept deleted", changes.kept_deleted),
     ):
-        typer.echo(f"  {label:<9}{len(files)}")
-        for name in files if label == "conflict" or len(files) <= 20 else [*files[:20], "…"]:
-            typer.echo(f"    {name}")
+        if not files and label == "kept deleted":
+            continue
+        typer.echo(f"  {label:<13}{len(files)}")
+        shown = files if label in ("conflict", "kept deleted") or len(files) <= 20 else [*files[:20], "…"]
+        for name in shown:
+            kind = changes.conflict_kinds.get(name, "")
+            typer.echo(f"    {safe(name)}" + (f"  ({safe(kind)})" if kind else ""))
+    if changes.kept_deleted:
+        typer.echo("  (kept deleted: you deleted these and the template changed them; they stay deleted)")
     if result.dry_run:
         raise typer.Exit(EXIT_OK if result.clean else EXIT_FAILED)
     if result.committed:
-        typer.echo(f"Committed {result.committed[:10]}. Undo with: git reset --hard {result.pre_update_ref}")
+        typer.echo(f"Committed {result.committed[:10]}. Undo with: jaki-forge update --abort")
     if not result.clean:
-        typer.echo("Conflicts remain (git shows them as unmerged). Next steps:")
-        typer.echo(f"  cd {result.path}")
-        typer.echo("  edit the files above: keep what you need between <<<<<<< and >>>>>>>")
-        typer.echo("  git add <files> && git commit -m 'Update template'")
-        typer.echo(f"  or undo the whole update: git reset --hard {result.pre_update_ref}")
+        files = " ".join(shlex.quote(name) for name in changes.conflicts)
+        typer.echo("Conflicts remain (git lists them as unmerged; every other change is staged). Next steps:")
+        typer.echo(f"  cd {shlex.quote(str(result.path))}")
+        typer.echo("  edit each file above: keep what you need between <<<<<<< and >>>>>>> and remove the markers")
+        typer.echo("  (a file the template removed: keep it, or delete it to accept the removal)")
+        typer.echo(f"  git add -A -- {files} && git commit -m {shlex.quote(result.commit_message)}")
+        typer.echo("  or undo the whole update: jaki-forge update --abort")
         raise typer.Exit(EXIT_FAILED)
 
 

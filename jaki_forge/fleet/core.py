@@ -15,10 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from jaki_forge.errors import DestinationError, InvalidInputError, JakiForgeError, OperationError, Problem, ProfileError
+from jaki_forge.errors import InvalidInputError, JakiForgeError, OperationError, Problem, ProfileError
 from jaki_forge.profile.model import KEY_PATTERN, Strict
 from jaki_forge.profile.validation import translate
 from jaki_forge.replica.scratch import scratch, scratch_root
+from jaki_forge.replica.state import ReplicaState
 
 MANIFEST = "fleet.yaml"
 BRANCH_PREFIX = "jaki-forge/update-"
@@ -281,27 +282,6 @@ def _git(*args: str, cwd: Path, check: bool = True):
     return git(*args, cwd=cwd, check=check)
 
 
-def _dirty(path: Path) -> list[str]:
-    out = _git("status", "--porcelain", "--untracked-files=all", cwd=path).stdout
-    return [line[3:] for line in out.splitlines() if line.strip()]
-
-
-def _answers_at(repo: Path, ref: str) -> dict:
-    import yaml
-
-    from jaki_forge.replica.answers import ANSWERS_FILE
-
-    shown = _git("show", f"{ref}:{ANSWERS_FILE}", cwd=repo, check=False)
-    if shown.returncode != 0:
-        raise DestinationError(
-            f"{repo} has no {ANSWERS_FILE} on {ref}; is it a jaki-forge replica? (create one with `jaki-forge new`)"
-        )
-    data = yaml.load(shown.stdout, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if not isinstance(data, dict) or "profile" not in data:
-        raise DestinationError(f"{repo}: {ANSWERS_FILE} on {ref} records no jaki-forge profile")
-    return data
-
-
 @dataclass(frozen=True)
 class _Plan:
     current: str
@@ -313,34 +293,12 @@ class _Plan:
         return f"{BRANCH_PREFIX}{self.target}"
 
 
-def _plan(answers: dict, *, to: str | None, template: str | None, where: str) -> _Plan:
-    """The recorded version and the release to update to; InvalidInputError when there is no valid one."""
-    from jaki_forge.errors import TemplateError
-    from jaki_forge.replica.versions import parse_version, released_versions, source_of
+def _plan(state: ReplicaState, *, to: str | None) -> _Plan:
+    """The shared update plan (the one `update` and `check` use), in the fleet's terms."""
+    from jaki_forge.replica.plan import plan_update
 
-    current_text = str(answers.get("_commit") or "")
-    current = parse_version(current_text)
-    if current is None:
-        raise InvalidInputError(
-            f"{where} records template version '{current_text}', which is not a released version; "
-            "only replicas made from a tagged template release can be updated"
-        )
-    source = source_of(answers, template=template)
-    releases = released_versions(source)
-    if not releases:
-        raise TemplateError(f"the template {source.url} has no released versions (PEP 440 tags)")
-    if to is None:
-        target, tag = releases[-1]
-    else:
-        wanted = parse_version(to)
-        match = next(((v, t) for v, t in releases if v == wanted), None)
-        if match is None:
-            known = ", ".join(t for _, t in releases)
-            raise InvalidInputError(f"template version '{to}' is not a release of {source.url} (known: {known})")
-        target, tag = match
-    if target < current:
-        raise InvalidInputError(f"refusing to downgrade {where} from template {current} to {target}")
-    return _Plan(str(current), str(target), tag)
+    plan = plan_update(state, to=to)
+    return _Plan(str(plan.current), str(plan.target), plan.target_ref)
 
 
 # --- fleet update --------------------------------------------------------------------------------------
@@ -491,39 +449,28 @@ def update_replica(task: UpdateTask) -> ReplicaUpdate:
 
 
 def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
-    from jaki_forge.replica.update import ensure_replica
+    from jaki_forge.replica.state import read_state, state_at
 
     repo = Path(task.path or "")
-    ensure_replica(repo)
-    dirty = _dirty(repo)
-    if dirty:
-        more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
-        raise InvalidInputError(
-            f"{repo} has uncommitted changes ({dirty[0]}{more}); commit or stash them in the replica, "
-            "then run `jaki-forge fleet update` again"
-        )
+    state = read_state(repo, template=task.template)
+    state.require_clean()
     base = task.branch or "HEAD"
     if _git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", cwd=repo, check=False).returncode != 0:
         raise InvalidInputError(f"{repo} has no branch '{base}'; fix 'branch' of replica {task.name} in the manifest")
-    answers = _answers_at(repo, base)
-    plan = _plan(answers, to=task.to, template=task.template, where=repo.name)
+    recorded = state_at(state, base)
+    plan = _plan(recorded, to=task.to)
     out.from_version, out.to_version = plan.current, plan.target
-    if plan.current == plan.target and not _profile_changed(task, answers):
+    if plan.current == plan.target and not _profile_changed(task, recorded.answers):
         out.status, out.reason = CLEAN, f"already at template {plan.target}; nothing to do"
         return
     worktree = Path(task.workdir) / f"update-{plan.target}"
     if _git("rev-parse", "--verify", "-q", f"refs/heads/{plan.branch}", cwd=repo, check=False).returncode == 0:
-        drop = f"`git -C {repo} branch -D {plan.branch}`"
-        if worktree.exists():
-            drop = f"`git -C {repo} worktree remove --force {worktree}` and " + drop
-        raise InvalidInputError(
-            f"{repo} already has a branch {plan.branch} from an earlier update; merge it into your branch, "
-            f"or drop it with {drop}, then run again"
-        )
-    if worktree.exists():
+        if _reuse(task, repo, base, plan, worktree, out):
+            return
+    elif worktree.exists():
         raise InvalidInputError(f"{worktree} is left from an earlier update; remove it, then run again")
     worktree.parent.mkdir(parents=True, exist_ok=True)
-    _git("worktree", "add", "-q", "-b", plan.branch, str(worktree), base, cwd=repo)
+    _git("worktree", "add", "-q", "-B", plan.branch, str(worktree), base, cwd=repo)
     out.branch, out.worktree = plan.branch, str(worktree)
     try:
         _run_update(task, plan, worktree, out)
@@ -542,7 +489,43 @@ def _update_local(task: UpdateTask, out: ReplicaUpdate) -> None:
         out.worktree = ""
 
 
+def _reuse(task: UpdateTask, repo: Path, base: str, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> bool:
+    """An earlier run left the update branch: report it as it stands (True), or clear it for a fresh run (False)."""
+    from jaki_forge.replica.state import read_state, state_at
+
+    out.branch = plan.branch
+    if worktree.is_dir():
+        left = read_state(worktree)
+        if left.pending is not None or left.unmerged:
+            out.status, out.worktree, out.conflicts = CONFLICTS, str(worktree), list(left.unmerged)
+            out.reason = (
+                f"{len(left.unmerged)} file(s) still in conflict from an earlier run; resolve them in {worktree}, "
+                "then `git add -A` and `git commit` there (or `jaki-forge update --abort` there to drop the update)"
+            )
+            return True
+    on_branch = state_at(read_state(repo), plan.branch)
+    based = _git("merge-base", "--is-ancestor", base, plan.branch, cwd=repo, check=False).returncode == 0
+    if based and str(on_branch.version) == plan.target and not _profile_changed(task, on_branch.answers):
+        out.status, out.reason = CLEAN, f"already updated on {plan.branch} by an earlier run; merge that branch"
+        if task.push:
+            _push(repo, plan.branch, out)
+        return True
+    extra = _git("log", "--format=%s", f"{base}..{plan.branch}", cwd=repo).stdout.splitlines()
+    if any(not line.endswith("(jaki-forge)") for line in extra):
+        raise InvalidInputError(
+            f"{repo} has a branch {plan.branch} with commits of its own from an earlier update; merge it into "
+            f"your branch, or drop it with `git -C {repo} branch -D {plan.branch}`, then run again"
+        )
+    if worktree.exists():  # an outdated update made by jaki-forge alone: refresh it from the current base
+        _git("worktree", "remove", "--force", str(worktree), cwd=repo, check=False)
+        shutil.rmtree(worktree, ignore_errors=True)
+        _git("worktree", "prune", cwd=repo, check=False)
+    return False
+
+
 def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
+    from jaki_forge.replica.state import read_state
+
     parent = Path(task.workdir)
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".clone-", dir=parent))
@@ -563,10 +546,10 @@ def _update_clone(task: UpdateTask, out: ReplicaUpdate) -> None:
             detail = (cloned.stderr.strip().splitlines() or ["git clone failed"])[-1]
             raise OperationError(f"cannot clone {task.git} (branch {branch}): {detail}; check 'git' and 'branch'")
         clone = staging / "r"
-        answers = _answers_at(clone, "HEAD")
-        plan = _plan(answers, to=task.to, template=task.template, where=task.name)
+        recorded = read_state(clone, template=task.template)
+        plan = _plan(recorded, to=task.to)
         out.from_version, out.to_version = plan.current, plan.target
-        if plan.current == plan.target and not _profile_changed(task, answers):
+        if plan.current == plan.target and not _profile_changed(task, recorded.answers):
             out.status, out.reason = CLEAN, f"already at template {plan.target}; nothing to do"
             return
         remote = _git("ls-remote", "--heads", "origin", plan.branch, cwd=clone).stdout.strip()
@@ -607,10 +590,11 @@ def _profile_changed(task: UpdateTask, answers: dict) -> bool:
 
 
 def _run_update(task: UpdateTask, plan: _Plan, worktree: Path, out: ReplicaUpdate) -> None:
+    # the manifest's profile is the replica's source of truth: a changed one is merged in the same update
+    from jaki_forge.replica.state import read_state
     from jaki_forge.replica.update import update
 
-    # the manifest's profile is the replica's source of truth: a changed one is merged in the same update
-    profile = task.profile if _profile_changed(task, _answers_at(worktree, "HEAD")) else None
+    profile = task.profile if _profile_changed(task, read_state(worktree).answers) else None
     result = update(worktree, to=plan.tag, template=task.template, profile=profile, record_ref=False)
     out.changes = result.changes.as_dict()
     out.conflicts = list(result.changes.conflicts)
@@ -648,8 +632,10 @@ def write_json(data: dict, path: Path) -> Path:
 
 def record_results(fleet: Fleet, report: FleetUpdateReport) -> Path:
     """Remember each replica's outcome in the fleet's state file (what `fleet status` shows as last result)."""
-    state = read_state(fleet)
+    state = read_results(fleet)
     for r in report.replicas:
+        previous = state.get(r.name) or {}
+        history = [*previous.pop("history", []), previous][-20:] if previous else []
         state[r.name] = {
             "status": r.status,
             "from_version": r.from_version,
@@ -659,11 +645,12 @@ def record_results(fleet: Fleet, report: FleetUpdateReport) -> Path:
             "conflicts": r.conflicts,
             "reason": r.reason,
             "finished": report.started,
+            "history": history,
         }
     return write_json(state, fleet.workdir / STATE_FILE)
 
 
-def read_state(fleet: Fleet) -> dict:
+def read_results(fleet: Fleet) -> dict:
     """The last update outcome of each replica, by name (empty before the first `fleet update`)."""
     path = fleet.workdir / STATE_FILE
     try:
@@ -765,7 +752,7 @@ def fleet_status(
         progress=progress,
         failed=lambda task, message: ReplicaStatus(task.name, task.location, error=message),
     )
-    state = read_state(fleet)
+    state = read_results(fleet)
     for row in results:
         row.last = state.get(row.name, {})
     return FleetStatus(fleet.display, results, round(time.perf_counter() - clock, 3))
@@ -820,7 +807,9 @@ def _fill_status(repo: Path, template: str | None, out: ReplicaStatus) -> None:
         checked.newer,
         len(checked.newer),
     )
-    out.uncommitted = len(_dirty(repo))
+    from jaki_forge.replica.state import read_state
+
+    out.uncommitted = len(read_state(repo).dirty)
     changes = diff(repo, upcoming=checked.behind, template=template)
     out.added, out.edited, out.deleted = changes.added, changes.edited, changes.deleted
     out.upcoming, out.at_risk = changes.upcoming_version or "", changes.at_risk

@@ -9,15 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaki_forge.errors import DestinationError, TemplateError
+from jaki_forge.errors import DestinationError
 from jaki_forge.profile.load import LoadedProfile, load_profile
 from jaki_forge.replica.answers import read_answers
 from jaki_forge.replica.git import init_and_commit
 from jaki_forge.replica.payload import template_data
-from jaki_forge.replica.scratch import scratch, scratch_root
+from jaki_forge.replica.render import render_tree
 from jaki_forge.replica.source import TemplateSource, resolve_source
-
-STATIC_DIR = Path("app/static")
 
 
 @dataclass(frozen=True)
@@ -50,44 +48,7 @@ def check_destination(dest: Path) -> None:
 
 def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
     """Render the template for a validated profile into the empty directory `target`."""
-    render_data({"profile": template_data(loaded)}, target, source)
-    if loaded.logo_path.suffix.lower() == ".png":
-        static = target / STATIC_DIR
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(loaded.logo_path, static / "logo.png")
-
-
-def render_data(data: dict, target: Path, source: TemplateSource) -> None:
-    """Render the template with copier and the given answers into the empty directory `target`."""
-    from copier import run_copy
-    from copier.errors import CopierError
-    from plumbum import ProcessExecutionError
-
-    try:
-        with source.reachable(), scratch(scratch_root("auto")):
-            run_copy(
-                source.url,
-                target,
-                data=data,
-                vcs_ref=source.ref,
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                cleanup_on_error=False,
-            )
-    except CopierError as error:
-        raise TemplateError(f"copier could not render the template from {source.url}: {error}") from None
-    except ValueError as error:  # copier's word for a version the template does not have
-        raise TemplateError(
-            f"cannot render version {source.ref!r} of the template {source.url}: {error}; "
-            "check --vcs-ref (`git tag` in the template lists its versions)"
-        ) from None
-    except ProcessExecutionError as error:
-        detail = (error.stderr or str(error)).strip().splitlines()
-        raise TemplateError(
-            f"git failed while reading the template from {source.url}: {detail[-1] if detail else error}; "
-            "check --template and --vcs-ref"
-        ) from None
+    render_tree({"profile": template_data(loaded)}, target, source, logo=loaded.logo_path)
 
 
 def generate(

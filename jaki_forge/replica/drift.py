@@ -8,11 +8,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jaki_forge.errors import InvalidInputError
-from jaki_forge.replica.create import render_data
 from jaki_forge.replica.git import git
-from jaki_forge.replica.update import ensure_replica
-from jaki_forge.replica.versions import parse_version, released_versions, source_of
+from jaki_forge.replica.plan import plan_update
+from jaki_forge.replica.render import render_tree
+from jaki_forge.replica.scratch import scratch_root
+from jaki_forge.replica.state import read_state
 
 IGNORED_DIRS = {".git", "__pycache__", ".venv", ".pytest_cache", ".ruff_cache", "node_modules"}
 
@@ -44,17 +44,11 @@ class CheckResult:
 
 
 def check(dest: str | Path = ".", *, template: str | None = None) -> CheckResult:
-    """Compare the replica's recorded template version with the template's released versions."""
-    path = Path(dest).resolve()
-    answers = ensure_replica(path)
-    current_text = str(answers.get("_commit") or "")
-    current = parse_version(current_text)
-    releases = released_versions(source_of(answers, template=template))
-    latest = releases[-1][1] if releases else None
-    if current is None:
-        return CheckResult(path, current_text, latest, [tag for _, tag in releases])
-    newer = [tag for version, tag in releases if version > current]
-    return CheckResult(path, current_text, latest, newer)
+    """Compare the replica's recorded template version with the template's releases (the plan `update` uses)."""
+    state = read_state(dest, template=template)
+    state.require_settled()
+    plan = plan_update(state)
+    return CheckResult(state.path, state.version_text, plan.latest, plan.newer)
 
 
 @dataclass
@@ -105,28 +99,24 @@ def compare_trees(base: Path, other: Path, *, other_files: set[str] | None = Non
 
 def diff(dest: str | Path = ".", *, upcoming: bool = False, template: str | None = None) -> DiffResult:
     """What the province changed against a clean render of its recorded version and profile."""
-    path = Path(dest).resolve()
-    answers = ensure_replica(path)
-    source = source_of(answers, template=template)
-    version = str(answers.get("_commit") or "")
-    if not version:
-        raise InvalidInputError(f"{path} records no template version (_commit) in its answers file")
-    data = {"profile": answers["profile"]}
-    with tempfile.TemporaryDirectory(prefix="jaki-forge-diff-") as scratch:
+    state = read_state(dest, template=template)
+    state.require_settled()
+    plan = plan_update(state)
+    data = {"profile": state.payload}
+    logo = state.path / "app" / "static" / "logo.png"
+    with tempfile.TemporaryDirectory(prefix="jaki-forge-diff-", dir=scratch_root("auto")) as scratch:
         pristine = Path(scratch) / "recorded"
-        render_data(data, pristine, source.with_ref(version))
-        added, edited, deleted = compare_trees(pristine, path, other_files=replica_files(path))
-        result = DiffResult(path, version, added, edited, deleted)
-        if upcoming:
-            check_result = check(path, template=template)
-            if check_result.behind:
-                nxt = check_result.newer[0]
-                following = Path(scratch) / "upcoming"
-                render_data(data, following, source.with_ref(nxt))
-                a, e, d = compare_trees(pristine, following)
-                changed = set(a) | set(e) | set(d)
-                local = set(added) | set(edited) | set(deleted)
-                result.upcoming_version = nxt
-                result.upcoming_changes = sorted(changed)
-                result.at_risk = sorted(changed & local)
+        render_tree(data, pristine, plan.source.with_ref(plan.current_ref), logo=logo if logo.is_file() else None)
+        added, edited, deleted = compare_trees(pristine, state.path, other_files=replica_files(state.path))
+        result = DiffResult(state.path, state.version_text, added, edited, deleted)
+        if upcoming and plan.newer:
+            nxt = plan.newer[0]
+            following = Path(scratch) / "upcoming"
+            render_tree(data, following, plan.source.with_ref(nxt), logo=logo if logo.is_file() else None)
+            a, e, d = compare_trees(pristine, following)
+            changed = set(a) | set(e) | set(d)
+            local = set(added) | set(edited) | set(deleted)
+            result.upcoming_version = nxt
+            result.upcoming_changes = sorted(changed)
+            result.at_risk = sorted(changed & local)
     return result

@@ -11,11 +11,13 @@ from jaki_forge.errors import OperationError
 IDENTITY = ("jaki-forge", "jaki-forge@localhost")
 
 
-def git(*args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run `git args…` in `cwd`; raise OperationError with git's own words when it fails."""
+def git(
+    *args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `git args…` in `cwd` (feeding `stdin`); raise OperationError with git's own words when it fails."""
     try:
         result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
+            ["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin, env={**os.environ, **(env or {})}
         )
     except FileNotFoundError:
         raise OperationError("git is not installed or not on PATH; install git and try again") from None

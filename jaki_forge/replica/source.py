@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -47,6 +49,8 @@ class TemplateSource:
             "GIT_CONFIG_COUNT": str(count + 1),
             f"GIT_CONFIG_KEY_{count}": f"url.{self.local.resolve().as_uri()}.insteadOf",
             f"GIT_CONFIG_VALUE_{count}": self.url,
+            # copier caches remote templates by URL; keep its cache beside this history, never shared
+            "COPIER_CACHE_DIR": str(cache_dir() / "copier" / self.local.resolve().name),
         }
         saved.update({k: os.environ.get(k) for k in extra})
         os.environ.update(extra)
@@ -79,51 +83,89 @@ def checkout_root() -> Path | None:
     return None
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """jaki-forge's own cache folder (template mirrors, copier's clone cache for them)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "jaki-forge"
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _bare(target: Path) -> None:
+    """Create the bare repository `target` atomically (staging folder, then rename)."""
+    if (target / "objects").is_dir():
+        return
+    staging = Path(tempfile.mkdtemp(prefix=".mirror-", dir=target.parent))
+    try:
+        git("init", "-q", "--bare", "-b", "main", str(staging / "repo.git"), cwd=staging)
+        (staging / "repo.git").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def bundled_repository() -> Path | None:
-    """A git repository cloned from the template bundle inside the installed package, or None."""
+    """A bare repository holding the template history bundled inside the installed package, or None.
+
+    Keyed by the bundle's content, so two installations never share (or go stale on) each other's copy.
+    """
     bundle = resources.files("jaki_forge").joinpath(BUNDLE)
     if not bundle.is_file():
         return None
     data = bundle.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    target = _cache_dir() / f"template-{digest}"
-    if (target / ".git").is_dir():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".template-", dir=target.parent))
-    try:
-        bundle_file = staging / "template.bundle"
-        bundle_file.write_bytes(data)
-        git("clone", "-q", str(bundle_file), str(staging / "repo"), cwd=staging)
-        git("fetch", "-q", "--tags", str(bundle_file), cwd=staging / "repo")
-        try:
-            (staging / "repo").rename(target)
-        except OSError:  # another process won the race; its copy is as good as ours
-            if not (target / ".git").is_dir():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    target = cache_dir() / f"bundle-{hashlib.sha256(data).hexdigest()[:20]}.git"
+    with _locked(target.with_suffix(".lock")):
+        if not (target / "objects").is_dir():
+            _bare(target)
+            with tempfile.TemporaryDirectory(prefix="jaki-forge-bundle-") as folder:
+                bundle_file = Path(folder) / "template.bundle"
+                bundle_file.write_bytes(data)
+                git("fetch", "-q", str(bundle_file), "+refs/*:refs/*", cwd=target)
     return target
 
 
+def checkout_mirror(root: Path) -> Path:
+    """A private bare mirror of the checkout at `root`: its HEAD, with the ledger's releases as tags."""
+    from jaki_forge.replica.releases import read_ledger, tag_releases
+
+    key = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:20]
+    target = cache_dir() / f"checkout-{key}.git"
+    with _locked(target.with_suffix(".lock")):
+        _bare(target)
+        git("fetch", "-q", "--no-tags", "--prune", str(root), "+HEAD:refs/heads/main", cwd=target)
+        tag_releases(target, read_ledger(root))
+    return target
+
+
+@functools.cache
+def shipped_repository() -> Path | None:
+    """The template history this jaki-forge carries: its wheel's bundle, or a mirror of its checkout."""
+    root = checkout_root()
+    if root is not None:
+        return checkout_mirror(root)
+    return bundled_repository()
+
+
 def default_source() -> TemplateSource:
-    """The template shipped with this jaki-forge: its bundled history, or the checkout it runs from."""
+    """The template shipped with this jaki-forge, at the release it was built as (else its newest history)."""
     override = os.environ.get("JAKI_FORGE_TEMPLATE")
     if override:
         return TemplateSource(url=override)
-    local = bundled_repository() or checkout_root()
+    local = shipped_repository()
     if local is None:
         raise TemplateError(
             "this jaki-forge installation carries no template (no bundled template history and no source "
             "checkout); reinstall jaki-forge from a wheel, or pass --template with a template repository"
         )
     wanted = package_version()
-    # the release this jaki-forge was built as; a development build renders the history's HEAD
     ref = next((t for t in tags(local) if t.lstrip("v") == wanted), "HEAD")
     return TemplateSource(url=CANONICAL_URL, local=local, ref=ref)
 

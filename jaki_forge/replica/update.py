@@ -1,37 +1,45 @@
-"""Keeping a replica in sync (`update`): re-apply the template (newer version and/or changed profile) by 3-way merge."""
+"""Keeping a replica in sync (`update`): the template's newer version and/or a changed profile, merged 3-way."""
 
 from __future__ import annotations
 
-import shutil
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from jaki_forge.errors import DestinationError, InvalidInputError, OperationError, TemplateError
+from jaki_forge.errors import InterruptedError_
 from jaki_forge.profile.load import LoadedProfile, load_profile
-from jaki_forge.replica.answers import read_answers
-from jaki_forge.replica.git import git, identity_args, is_repo_root
+from jaki_forge.replica.git import git, identity_args
+from jaki_forge.replica.merge import Merged, prepare_merge
 from jaki_forge.replica.payload import template_data
-from jaki_forge.replica.scratch import scratch, scratch_root
-from jaki_forge.replica.versions import parse_version, released_versions, source_of
-
-PRE_UPDATE_REF = "refs/jaki-forge/pre-update"
-UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
+from jaki_forge.replica.plan import UpdatePlan, plan_update
+from jaki_forge.replica.scratch import scratch_root
+from jaki_forge.replica.state import ReplicaState, read_state
+from jaki_forge.replica.transaction import PRE_UPDATE_REF, abort, apply, deferred_signals, test_stop
 
 
 @dataclass
 class Changes:
-    """Files an update added, updated, removed, and left in conflict."""
+    """Files an update added, updated, removed, left in conflict, and kept deleted as the replica wanted."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    kept_deleted: list[str] = field(default_factory=list)
+    conflict_kinds: dict[str, str] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, list[str]]:
+    def as_dict(self) -> dict[str, Any]:
         """The changes as plain data."""
-        return {"added": self.added, "updated": self.updated, "removed": self.removed, "conflicts": self.conflicts}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "conflicts": self.conflicts,
+            "kept_deleted": self.kept_deleted,
+        }
 
 
 @dataclass
@@ -52,42 +60,30 @@ class UpdateResult:
         """Whether no file is left in conflict."""
         return not self.changes.conflicts
 
-
-def working_changes(path: Path) -> Changes:
-    """The uncommitted changes of the git work tree at `path`, sorted into the update's summary."""
-    out = git("status", "--porcelain=v1", "-z", "--untracked-files=all", cwd=path).stdout
-    changes = Changes()
-    entries = out.split("\0")
-    index = 0
-    while index < len(entries):
-        entry = entries[index]
-        index += 1
-        if not entry:
-            continue
-        code, name = entry[:2], entry[3:]
-        if code[0] in "RC":  # a rename carries its source as the next entry
-            index += 1
-        if code in UNMERGED:
-            changes.conflicts.append(name)
-        elif code == "??" or "A" in code:
-            changes.added.append(name)
-        elif "D" in code:
-            changes.removed.append(name)
-        else:
-            changes.updated.append(name)
-    for bucket in (changes.added, changes.updated, changes.removed, changes.conflicts):
-        bucket.sort()
-    return changes
+    @property
+    def commit_message(self) -> str:
+        """The message of the update's commit (made by jaki-forge, or by the user after resolving)."""
+        what = (
+            f"template {self.from_version} -> {self.to_version}"
+            if self.from_version != self.to_version
+            else f"profile change at template {self.to_version}"
+        )
+        return f"Update {what} (jaki-forge)"
 
 
-def ensure_replica(path: Path) -> dict:
-    """The answers of the replica at `path`, which must be the top of a git repository."""
-    if not path.is_dir():
-        raise DestinationError(f"{path} does not exist or is not a directory")
-    answers = read_answers(path)
-    if not is_repo_root(path):
-        raise DestinationError(f"{path} is not the top of a git repository; updates need the replica's git history")
-    return answers
+def _changes(merged: Merged) -> Changes:
+    return Changes(
+        added=merged.added,
+        updated=merged.updated,
+        removed=merged.removed,
+        conflicts=merged.conflicts,
+        kept_deleted=merged.kept_deleted,
+        conflict_kinds=merged.conflict_kinds,
+    )
+
+
+def _label(version: str) -> str:
+    return "template-" + re.sub(r"[^0-9A-Za-z.+-]", "-", version)
 
 
 def update(
@@ -101,91 +97,88 @@ def update(
 ) -> UpdateResult:
     """Bring the replica at `dest` to template version `to` (default: newest), optionally with a new profile.
 
-    With `record_ref` the pre-update commit is kept in refs/jaki-forge/pre-update (shared by all worktrees
-    of the repository; a fleet update on its own branch passes False).
+    The merge is prepared in a scratch folder; the replica changes only in the final step, all at once.
+    `record_ref` keeps the pre-update commit in refs/jaki-forge/pre-update (a fleet update on its own
+    branch passes False). `template` names a new home of the template (recorded by the update).
     """
     started = time.perf_counter()
-    path = Path(dest).resolve()
-    answers = ensure_replica(path)
-    dirty = git("status", "--porcelain", "--untracked-files=all", cwd=path).stdout.strip()
-    if dirty:
-        first = dirty.splitlines()[0][3:]
-        raise InvalidInputError(
-            f"{path} has uncommitted changes (e.g. {first}); commit or stash them before updating, "
-            "so the update can be reviewed and undone"
-        )
+    state = read_state(dest, template=template)
+    state.require_clean()
+    plan = plan_update(state, to=to)
     loaded = profile if isinstance(profile, LoadedProfile) or profile is None else load_profile(profile)
-    source = source_of(answers, template=template)
-    current_text = str(answers.get("_commit") or "")
-    current = parse_version(current_text)
-    if current is None:
-        raise InvalidInputError(
-            f"the replica records template version '{current_text}', which is not a released version; "
-            "only replicas made from a tagged template release can be updated"
+    payload = template_data(loaded) if loaded is not None else state.payload
+    test_stop("plan")
+    if not plan.moves and payload == state.payload and template is None:
+        return UpdateResult(
+            state.path, str(plan.current), str(plan.target), Changes(), None, dry_run, time.perf_counter() - started
         )
-    releases = released_versions(source)
-    if to is None:
-        if not releases:
-            raise TemplateError(f"the template {source.url} has no released versions (PEP 440 tags)")
-        target, target_ref = releases[-1]
-    else:
-        target = parse_version(to)
-        match = next((tag for version, tag in releases if version == target), None)
-        if target is None or match is None:
-            known = ", ".join(tag for _, tag in releases) or "none"
-            raise InvalidInputError(f"template version '{to}' is not a release of {source.url} (known: {known})")
-        target_ref = match
-    if target < current:
-        raise InvalidInputError(
-            f"refusing to downgrade {path.name} from template {current} to {target}; pass --to {current} or newer"
-        )
-    if target == current and loaded is None:
-        return UpdateResult(path, str(current), str(target), Changes(), None, dry_run, time.perf_counter() - started)
-    data = {"profile": template_data(loaded)} if loaded is not None else None
-    if dry_run:
-        with tempfile.TemporaryDirectory(prefix="jaki-forge-dry-run-") as scratch:
-            trial = Path(scratch) / path.name
-            git("clone", "-q", "--no-hardlinks", str(path), str(trial), cwd=Path(scratch))
-            _apply(trial, source, target_ref, data, loaded)
-            changes = working_changes(trial)
-        return UpdateResult(path, str(current), str(target), changes, None, True, time.perf_counter() - started)
-    if record_ref:
-        git("update-ref", "-m", f"jaki-forge update to {target}", PRE_UPDATE_REF, "HEAD", cwd=path)
-    _apply(path, source, target_ref, data, loaded)
-    changes = working_changes(path)
-    committed = None
-    if not changes.conflicts:
-        git("add", "-A", cwd=path)
-        what = f"template {current} -> {target}" if target != current else f"profile change at template {target}"
-        if git("diff", "--cached", "--quiet", cwd=path, check=False).returncode != 0:
-            git(*identity_args(path), "commit", "-q", "--no-verify", "-m", f"Update {what} (jaki-forge)", cwd=path)
-            committed = git("rev-parse", "HEAD", cwd=path).stdout.strip()
-    return UpdateResult(path, str(current), str(target), changes, committed, False, time.perf_counter() - started)
-
-
-def _apply(path: Path, source, ref: str, data: dict | None, loaded: LoadedProfile | None) -> None:
-    from copier import run_update
-    from copier.errors import CopierError
-    from plumbum import ProcessExecutionError
-
     try:
-        with source.reachable(), scratch(scratch_root("auto")):
-            run_update(
-                path,
-                data=data or {},
-                vcs_ref=ref,
-                defaults=True,
-                overwrite=True,
-                conflict="inline",
-                quiet=True,
-                skip_answered=True,
+        with tempfile.TemporaryDirectory(prefix="jaki-forge-update-", dir=scratch_root("auto")) as folder:
+            merged = prepare_merge(
+                state,
+                Path(folder),
+                base_source=plan.source.with_ref(plan.current_ref),
+                target_source=plan.source.with_ref(plan.target_ref),
+                target_payload=payload,
+                target_label=_label(str(plan.target)),
+                logo=loaded.logo_path if loaded is not None else None,
+                phase=test_stop,
             )
-    except CopierError as error:
-        raise OperationError(f"copier could not update {path}: {error}") from None
-    except ProcessExecutionError as error:
-        detail = (error.stderr or str(error)).strip().splitlines()
-        raise OperationError(f"git failed while updating {path}: {detail[-1] if detail else error}") from None
-    if loaded is not None and loaded.logo_path.suffix.lower() == ".png":
-        static = path / "app" / "static"
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(loaded.logo_path, static / "logo.png")
+    except KeyboardInterrupt:
+        raise InterruptedError_(f"the update stopped before it changed anything: {state.path} is as it was") from None
+    result = UpdateResult(state.path, str(plan.current), str(plan.target), _changes(merged), None, dry_run, 0.0)
+    if dry_run:
+        result.seconds = time.perf_counter() - started
+        return result
+    _apply(state, plan, merged, result, record_ref=record_ref)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _apply(state: ReplicaState, plan: UpdatePlan, merged: Merged, result: UpdateResult, *, record_ref: bool) -> None:
+    commit = None
+    if not merged.conflicts:
+        if merged.tree == git("rev-parse", "HEAD^{tree}", cwd=state.path).stdout.strip():
+            return  # nothing to change: the replica already has every change
+        commit = git(
+            *identity_args(state.path),
+            "commit-tree",
+            merged.tree,
+            "-p",
+            state.head,
+            "-m",
+            result.commit_message,
+            cwd=state.path,
+        ).stdout.strip()
+    journal = {
+        "old": state.head,
+        "tree": merged.tree,
+        "commit": commit,
+        "message": result.commit_message,
+        "index_entries": merged.index_entries,
+        "from": str(plan.current),
+        "to": str(plan.target),
+        "added": merged.added + [name for name in merged.conflicts if not _in_head(state, name)],
+    }
+    with deferred_signals() as received:
+        if record_ref:
+            git("update-ref", "-m", f"jaki-forge update to {plan.target}", PRE_UPDATE_REF, state.head, cwd=state.path)
+        apply(state.path, state.git_dir, journal)
+    result.committed = commit
+    if received:
+        raise InterruptedError_(
+            f"the update had already been applied when it was stopped: {state.path} is at template {plan.target}"
+            + ("" if commit else " with conflicts to resolve"),
+            code=128 + received[0],
+        )
+
+
+def _in_head(state: ReplicaState, name: str) -> bool:
+    return git("cat-file", "-e", f"HEAD:{name}", cwd=state.path, check=False).returncode == 0
+
+
+def abort_update(dest: str | Path = ".") -> str:
+    """Undo the last update of the replica at `dest` exactly (files it added included); return the version restored."""
+    path = Path(dest).resolve()
+    state = read_state(path)
+    return abort(state.path, state.git_dir)
