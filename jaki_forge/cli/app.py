@@ -13,6 +13,7 @@ from jaki_forge.cli.fleet import ci_matrix, fleet_app
 from jaki_forge.cli.output import EXIT_INTERRUPTED, fail, package_version
 from jaki_forge.cli.profiles import profile_app, schema, validate
 from jaki_forge.cli.regions import regions_app
+from jaki_forge.cli.releases import release
 from jaki_forge.cli.replicas import check, diff, new, update
 from jaki_forge.errors import JakiForgeError
 
@@ -66,6 +67,7 @@ app.add_typer(regions_app, name="regions")
 app.add_typer(fleet_app, name="fleet")
 app.add_typer(profile_app, name="profile")
 app.command("ci-matrix")(ci_matrix)
+app.command()(release)
 
 
 def _terminated(signum: int, frame: object) -> NoReturn:
