@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -21,7 +20,7 @@ from jaki_forge.errors import JakiForgeError
 class _GuardedGroup(TyperGroup):
     """Runs a command so that any library error or interruption ends as a message and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # typer's own Context
         """Invoke the command; JakiForgeError -> its message and exit code, Ctrl-C/SIGTERM -> 130."""
         try:
             return super().invoke(ctx)
