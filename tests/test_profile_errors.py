@@ -185,6 +185,14 @@ EXPECTED = {
         "{bad}/valuelist-without-values.yaml:59:9: services[0].attributes[1]: a multivaluelist attribute needs at least one entry in 'values'\n"
         "  hint: add 'values:' as a list of {key, name}, or use the string, text, number or datetime datatype"
     ),
+    "yaml-alias-bomb": (
+        "{bad}/yaml-alias-bomb.yaml:8:1: profile expands to more than 1,000,000 values through YAML aliases (*name); refused\n"
+        "  hint: write the values out instead of repeating aliases, or keep large lists in a CSV file"
+    ),
+    "yaml-recursive-alias": (
+        "{bad}/yaml-recursive-alias.yaml:2:11: profile holds a value that contains itself through an alias (&anchor … *anchor)\n"
+        "  hint: a profile needs no recursive aliases; write the value out"
+    ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
 
@@ -212,3 +220,28 @@ def test_cli_prints_the_message_and_exits_2(name, monkeypatch):
     assert result.stderr == expected + tail
     assert result.stdout == ""
     assert "Traceback" not in result.output
+
+
+def test_alias_bomb_is_refused_before_any_python_object_is_built(monkeypatch):
+    import yaml
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the alias bomb reached the YAML constructor")
+
+    monkeypatch.setattr(yaml.CSafeLoader, "construct_document", refuse, raising=False)
+    monkeypatch.setattr(yaml.SafeLoader, "construct_document", refuse)
+    with pytest.raises(ProfileError, match="expands to more than 1,000,000 values"):
+        load_profile(BAD / "yaml-alias-bomb.yaml")
+
+
+def test_a_profile_larger_than_the_limit_is_refused_unread(tmp_path):
+    from jaki_forge.yamlsource import MAX_PROFILE_BYTES
+
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * MAX_PROFILE_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(big)
+    assert str(caught.value) == (
+        f"{big}: profile is {MAX_PROFILE_BYTES + 3:,} characters long; at most {MAX_PROFILE_BYTES:,} are read\n"
+        "  hint: keep large region lists in a CSV file (regions.file)"
+    )
