@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from .errors import InvalidInputError, JakiForgeError, ProfileError
+from .safetext import terminal_safe
 
 app = typer.Typer(
     name="jaki-forge",
@@ -35,11 +36,11 @@ def _version() -> str:
 
 def _fail(error: JakiForgeError) -> NoReturn:
     if isinstance(error, ProfileError):
-        typer.echo(str(error), err=True)
+        typer.echo(terminal_safe(str(error)), err=True)
         if len(error.problems) > 1:
             typer.echo(f"{len(error.problems)} problems found.", err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(terminal_safe(f"error: {error}"), err=True)
     raise typer.Exit(EXIT_INVALID if isinstance(error, InvalidInputError) else EXIT_FAILED)
 
 

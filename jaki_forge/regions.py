@@ -132,7 +132,7 @@ def read_regions_csv(path: Path, *, display: str, text: str) -> tuple[list[RawRe
         return [], [
             Problem(
                 display,
-                f"unknown regions CSV header {','.join(rows[0])!r}",
+                "the first line is not a regions CSV header jaki-forge knows (is this a regions table?)",
                 line=1,
                 column=1,
                 hint="use the official 'code,name' table or the columns " + ",".join(OWN_COLUMNS),

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import suggestion
 from .errors import Problem
+from .model import PATTERN_WORDS
+from .safetext import shown
 from .yamlsource import YamlDocument, dotted
 
 Hints = Callable[[str, tuple, dict], str]
@@ -47,12 +49,13 @@ def describe(value: object) -> str:
         return "nothing (null)"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"'{value}'"
+    return f"'{shown(str(value))}'"
 
 
 def _message(kind: str, item: dict, value: object, ctx: dict) -> str:
     if kind == "string_pattern_mismatch":
-        return f"{describe(value)} is not valid here (expected pattern {ctx.get('pattern')})"
+        words = PATTERN_WORDS.get(str(ctx.get("pattern")), "")
+        return f"{describe(value)} is not valid here" + (f": expected {words}" if words else "")
     if kind in ("literal_error", "enum"):
         return f"{describe(value)} is not allowed; expected {ctx.get('expected')}"
     if kind == "value_error":
@@ -98,7 +101,7 @@ def translate(
         elif kind == "extra_forbidden":
             holder = model_at(model, loc)
             fields = list(holder.model_fields) if holder else []
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{shown(str(loc[-1]))}'"
             hint = suggestion(str(loc[-1]), fields) or (f"allowed here: {', '.join(fields)}" if fields else "")
         else:
             message = _message(kind, item, value, ctx)

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, ProfileError
+from .safetext import shown
 
 try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is absent
     _Loader = yaml.CSafeLoader
@@ -51,7 +52,7 @@ def dotted(path: Path_) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out
 
 
@@ -230,7 +231,7 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Proble
                 problems.append(
                     Problem(
                         doc.file,
-                        f"duplicate key '{key}' (first given on line {seen[key]})",
+                        f"duplicate key '{shown(key)}' (first given on line {seen[key]})",
                         field=dotted((*path, key)),
                         line=key_node.start_mark.line + 1,
                         column=key_node.start_mark.column + 1,

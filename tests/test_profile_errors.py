@@ -28,7 +28,7 @@ EXPECTED = {
         "  hint: number the attributes 1, 2, 3, …"
     ),
     "colour-invalid": (
-        "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here (expected pattern ^#[0-9A-Fa-f]{6}$)\n"
+        "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here: expected a colour written as # and six hexadecimal digits\n"
         "  hint: write colours as #RRGGBB, e.g. #0B6E4F"
     ),
     "contrast-too-low": (
@@ -133,7 +133,7 @@ EXPECTED = {
         "  hint: check the official code list"
     ),
     "regions-bad-header": (
-        "{bad}/files/regions-header.csv:1:1: unknown regions CSV header 'kode_wilayah;nama'\n"
+        "{bad}/files/regions-header.csv:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
         "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
     ),
     "regions-file-missing": (
@@ -193,6 +193,54 @@ EXPECTED = {
         "{bad}/yaml-recursive-alias.yaml:2:11: profile holds a value that contains itself through an alias (&anchor … *anchor)\n"
         "  hint: a profile needs no recursive aliases; write the value out"
     ),
+    "every-problem-at-once": (
+        "{bad}/every-problem-at-once.yaml:8:13: province.timezone: unknown IANA timezone 'Asia/Jakart'\n"
+        "  hint: did you mean 'Asia/Jakarta'?\n"
+        "{bad}/every-problem-at-once.yaml:12:9: app.slug: 'Uji In' is not a safe slug (it names the replica's directory and Docker image)\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in\n"
+        "{bad}/every-problem-at-once.yaml:18:12: branding.primary: text colour #FFFFFF on primary #F7941D has contrast 2.28:1, below the WCAG AA minimum of 4.5:1\n"
+        "  hint: darken the primary colour (for white text) or change branding.text_on_primary\n"
+        "{bad}/every-problem-at-once.yaml:49:15: services[0].sla_days: the number -3 is out of range: input should be greater than or equal to 1"
+    ),
+    "contact-not-email": (
+        "{bad}/contact-not-email.yaml:40:14: agencies[1].contact: 'javascript:alert(1)//@x.id' is neither an https:// address nor an e-mail address (The email address contains invalid characters before the @-sign: '(', ')', ':')\n"
+        "  hint: write an e-mail address such as pengaduan@lampungprov.go.id or an https:// address"
+    ),
+    "slug-reserved": (
+        "{bad}/slug-reserved.yaml:12:9: app.slug: 'con' is a name Windows reserves for a device; a directory cannot be called that\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "url-not-https": (
+        "{bad}/url-not-https.yaml:80:10: integrations[0].url: 'http://www.lapor.go.id' is not valid here: expected an https:// address without spaces"
+    ),
+    "regions-not-csv": (
+        "{bad}/files/passwd:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
+        "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
+    ),
+    "newline-in-app-name": (
+        "{bad}/newline-in-app-name.yaml:10:9: app.name: must be on one line (it contains a line break)\n"
+        "  hint: write it on one line; only descriptions may span lines"
+    ),
+    "newline-in-font": (
+        "{bad}/newline-in-font.yaml:23:9: branding.font: must be on one line (it contains a line break)\n"
+        "  hint: write it on one line; only descriptions may span lines"
+    ),
+    "control-characters": (
+        "{bad}/control-characters.yaml:45:16: services[0].name.id: contains the control character U+0000 (NUL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:45:36: services[0].name.en: contains the control character U+001B (ESC); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:46:67: services[0].description.en: contains the control character U+0009 (TAB); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:50:23: services[0].keywords[1]: contains the control character U+0007 (BEL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:50:35: services[0].keywords[2]: contains the control character U+007F (DEL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)"
+    ),
+    "control-characters-in-key": (
+        "{bad}/control-characters-in-key.yaml:9:24: province.\\x1b]0;pwned\\x07\\x1b[2J: unknown field '\\x1b]0;pwned\\x07\\x1b[2J'\n"
+        "  hint: allowed here: code, name, iso_code, capital, timezone"
+    ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
 
@@ -245,3 +293,47 @@ def test_a_profile_larger_than_the_limit_is_refused_unread(tmp_path):
         f"{big}: profile is {MAX_PROFILE_BYTES + 3:,} characters long; at most {MAX_PROFILE_BYTES:,} are read\n"
         "  hint: keep large region lists in a CSV file (regions.file)"
     )
+
+
+@pytest.mark.parametrize("slug", ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"])
+def test_reserved_device_names_are_refused_as_slugs(slug):
+    from pydantic import ValidationError
+
+    from jaki_forge.model import App
+
+    with pytest.raises(ValidationError, match="Windows reserves for a device"):
+        App(name="X", slug=slug, tagline={"id": "x"}, application_id="id.go.x", domain="x.go.id")
+    App(name="X", slug=f"{slug}-in", tagline={"id": "x"}, application_id="id.go.x", domain="x.go.id")
+
+
+def test_messages_never_echo_raw_control_characters_or_foreign_file_content(monkeypatch):
+    monkeypatch.chdir(BAD.parent.parent.parent)
+    for name in ("control-characters-in-key", "control-characters", "regions-not-csv"):
+        result = CliRunner().invoke(app, ["validate", f"tests/profiles/bad/{name}.yaml"])
+        assert result.exit_code == 2
+        assert not any(ord(char) < 32 and char != "\n" for char in result.stderr), name
+        assert "root:x" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("contact", "valid"),
+    [
+        ("pengaduan@bandarlampungkota.go.id", True),
+        ("https://lapor.go.id/instansi/x", True),
+        ("javascript:alert(1)//@x.id", False),
+        ("a@b", False),
+        ("<script>@x.id", False),
+        ("user@@x.id", False),
+    ],
+)
+def test_contacts_are_checked_by_an_e_mail_validator(contact, valid):
+    from pydantic import ValidationError
+
+    from jaki_forge.model import Agency
+
+    make = lambda: Agency(code="X", name="X", level="province", region="18", contact=contact)  # noqa: E731
+    if valid:
+        assert make().contact == contact
+    else:
+        with pytest.raises(ValidationError, match="neither an https:// address nor an e-mail address"):
+            make()
