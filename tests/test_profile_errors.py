@@ -114,7 +114,7 @@ EXPECTED = {
     ),
     "region-kind-contradiction": (
         "{bad}/files/regions-kind.csv:2:1: regions[0].kind: kind 'kabupaten' contradicts code '18.71', which is a kota\n"
-        "  hint: kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa"
+        "  hint: kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa, 3 desa adat"
     ),
     "region-missing-parent": (
         "{bad}/files/regions-orphan.csv:4:1: regions[2].code: the parent '18.71.02' of '18.71.02.1001' is not in the regions list\n"
@@ -129,7 +129,7 @@ EXPECTED = {
         "  hint: a region's code extends its parent's code; the parent of '18.71.01.1001' is '18.71.01'"
     ),
     "region-village-digit": (
-        "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.3001': a village code's last segment starts with 1 (kelurahan) or 2 (desa), not 3\n"
+        "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.4001': a village code's last segment starts with 1 (kelurahan), 2 (desa) or 3 (desa adat), not 4\n"
         "  hint: check the official code list"
     ),
     "regions-bad-header": (
