@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import xml.etree.ElementTree as ET
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,12 +12,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .colours import AA_NORMAL_TEXT, contrast_ratio
+from .logo import inspect_logo
 from .model import Agency, Branding, Commodity, Group, Integration, Modules, Profile, Province, Service
 from .regions import Region
 
 Report = Callable[..., None]
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def known(values: Iterable[str], *, limit: int = 8) -> str:
@@ -239,30 +237,12 @@ def _check_branding(branding: Branding, base: Path, report: Report) -> None:
             f"below the WCAG AA minimum of {AA_NORMAL_TEXT}:1",
             hint="darken the primary colour (for white text) or change branding.text_on_primary",
         )
-    logo_problem = inspect_logo(base / branding.logo)
-    if logo_problem:
-        report(("branding", "logo"), logo_problem[0], hint=logo_problem[1])
-
-
-def inspect_logo(path: Path) -> tuple[str, str] | None:
-    """Why the file at `path` is not a usable SVG or PNG logo, with a hint; None when it is."""
-    suffix = path.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        return f"logo '{path.name}' must be an .svg or .png file", "convert the logo to SVG (preferred) or PNG"
-    if not path.is_file():
-        return f"logo file not found: {path}", "the path is relative to the profile file"
-    data = path.read_bytes()
-    if suffix == ".png":
-        if not data.startswith(PNG_MAGIC):
-            return f"logo '{path.name}' is not a PNG image", "export the logo as a real PNG file"
-        return None
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        return f"logo '{path.name}' is not valid SVG: {error}", "open it in an SVG editor and save it again"
-    if root.tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
-        return f"logo '{path.name}' is XML but its root element is not <svg>", "export the logo as SVG"
-    return None
+    for problem in inspect_logo(base / branding.logo):
+        if problem.line is None:
+            report(("branding", "logo"), problem.message, hint=problem.hint)
+        else:  # a problem inside the logo file is located there
+            where = str(base / branding.logo)
+            report(("branding", "logo"), problem.message, hint=problem.hint, file=where, line=problem.line)
 
 
 def _check_timezone(province: Province, report: Report) -> None:

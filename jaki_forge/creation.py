@@ -12,12 +12,11 @@ from pathlib import Path
 from .answers import template_data
 from .errors import DestinationError, TemplateError
 from .gitrepo import init_and_commit
+from .logo import write_assets
 from .profile import LoadedProfile, load_profile
 from .replica import read_answers
 from .scratch import scratch, scratch_root
 from .templates import TemplateSource, resolve_source
-
-STATIC_DIR = Path("app/static")
 
 
 @dataclass(frozen=True)
@@ -51,14 +50,13 @@ def check_destination(dest: Path) -> None:
 def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
     """Render the template for a validated profile into the empty directory `target`."""
     render_data({"profile": template_data(loaded)}, target, source)
-    if loaded.logo_path.suffix.lower() == ".png":
-        static = target / STATIC_DIR
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(loaded.logo_path, static / "logo.png")
 
 
 def render_data(data: dict, target: Path, source: TemplateSource) -> None:
-    """Render the template with copier and the given answers into the empty directory `target`."""
+    """Render the template with copier and the given answers into the empty directory `target`.
+
+    The logo and its icons are written by jaki-forge (`logo.write_assets`), not by the template.
+    """
     from copier import run_copy
     from copier.errors import CopierError
     from plumbum import ProcessExecutionError
@@ -88,6 +86,7 @@ def render_data(data: dict, target: Path, source: TemplateSource) -> None:
             f"git failed while reading the template from {source.url}: {detail[-1] if detail else error}; "
             "check --template and --vcs-ref"
         ) from None
+    write_assets(target, data["profile"])
 
 
 def generate(

@@ -12,7 +12,7 @@ from .errors import Problem, ProfileError
 from .model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile, Province, Regions
 from .regions import RawRegion, Region, build_regions, level_counts, read_regions_csv
 from .validation import translate
-from .yamlsource import YamlDocument, load_yaml_mapping, read_text
+from .yamlsource import YamlDocument, dotted, load_yaml_mapping, read_text
 
 PATTERN_HINTS = {
     CODE_PATTERN: "use uppercase letters, digits and single hyphens, e.g. DINAS-PU",
@@ -67,8 +67,11 @@ def load_profile(path: str | Path) -> LoadedProfile:
         problems.extend(region_problems)
         regions = None if region_problems else loaded_regions
 
-    def report(where: tuple, message: str, *, hint: str = "") -> None:
-        problems.append(doc.problem(where, message, hint=hint))
+    def report(where: tuple, message: str, *, hint: str = "", file: str | None = None, line: int | None = None) -> None:
+        if file is None:
+            problems.append(doc.problem(where, message, hint=hint))
+        else:
+            problems.append(Problem(file, message, field=dotted(where), line=line, hint=hint))
 
     check_profile(parts, regions, path.parent, report)
     if problems or profile is None or regions is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 from .answers import template_data
 from .errors import DestinationError, InvalidInputError, OperationError, TemplateError
 from .gitrepo import git, identity_args, is_repo_root
+from .logo import write_assets
 from .profile import LoadedProfile, load_profile
 from .replica import read_answers
 from .scratch import scratch, scratch_root
@@ -185,7 +185,5 @@ def _apply(path: Path, source, ref: str, data: dict | None, loaded: LoadedProfil
     except ProcessExecutionError as error:
         detail = (error.stderr or str(error)).strip().splitlines()
         raise OperationError(f"git failed while updating {path}: {detail[-1] if detail else error}") from None
-    if loaded is not None and loaded.logo_path.suffix.lower() == ".png":
-        static = path / "app" / "static"
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(loaded.logo_path, static / "logo.png")
+    # the logo and its icons belong to the toolkit: rewrite them from the answers the update recorded
+    write_assets(path, (data or read_answers(path))["profile"])

@@ -69,16 +69,16 @@ EXPECTED = {
         "  hint: the path is relative to the profile file"
     ),
     "logo-not-png": (
-        "{bad}/logo-not-png.yaml:21:9: branding.logo: logo 'fake.png' is not a PNG image\n"
-        "  hint: export the logo as a real PNG file"
+        "{bad}/logo-not-png.yaml:21:9: branding.logo: logo 'fake.png' is not a complete PNG image: it cannot be decoded\n"
+        "  hint: export the logo again as a PNG file"
     ),
     "logo-not-svg": (
-        "{bad}/logo-not-svg.yaml:21:9: branding.logo: logo 'broken.svg' is not valid SVG: mismatched tag: line 1, column 48\n"
+        "{bad}/files/broken.svg:1: branding.logo: logo 'broken.svg' is not valid SVG: Opening and ending tag mismatch: rect line 1 and svg\n"
         "  hint: open it in an SVG editor and save it again"
     ),
     "logo-wrong-type": (
         "{bad}/logo-wrong-type.yaml:21:9: branding.logo: logo 'logo.jpg' must be an .svg or .png file\n"
-        "  hint: convert the logo to SVG (preferred) or PNG"
+        "  hint: convert the logo to SVG or PNG"
     ),
     "malformed-yaml": (
         "{bad}/malformed-yaml.yaml:9:4: malformed YAML: did not find expected ',' or ']'\n"
@@ -240,6 +240,70 @@ EXPECTED = {
     "control-characters-in-key": (
         "{bad}/control-characters-in-key.yaml:9:24: province.\\x1b]0;pwned\\x07\\x1b[2J: unknown field '\\x1b]0;pwned\\x07\\x1b[2J'\n"
         "  hint: allowed here: code, name, iso_code, capital, timezone"
+    ),
+    "logo-embedded-picture-too-large": (
+        "{bad}/files/embedded-bomb.svg:2: branding.logo: the picture embedded in <image> has far more than 4,194,304 pixels (e.g. 2048×2048), the most allowed\n"
+        "  hint: embed a smaller or sound picture"
+    ),
+    "logo-external-entity": (
+        "{bad}/files/logo-external-entity.svg:2: branding.logo: logo 'logo-external-entity.svg' declares a DOCTYPE or entities, which a logo may not use\n"
+        "  hint: remove the <!DOCTYPE …> declaration; write the content out instead of entities"
+    ),
+    "logo-fill-url": (
+        "{bad}/files/logo-fill-url.svg:2: branding.logo: <rect fill=…> refers to a file outside the logo with url(…)\n"
+        "  hint: only url(#id) references to the logo's own parts are allowed"
+    ),
+    "logo-foreign-object": (
+        "{bad}/files/logo-foreign-object.svg:2: branding.logo: <foreignObject> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing\n"
+        "{bad}/files/logo-foreign-object.svg:3: branding.logo: <div> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements\n"
+        "{bad}/files/logo-foreign-object.svg:3: branding.logo: <iframe> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements"
+    ),
+    "logo-html-script": (
+        "{bad}/files/logo-html-script.svg:3: branding.logo: <script> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements"
+    ),
+    "logo-link": (
+        "{bad}/files/logo-link.svg:2: branding.logo: <a> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing"
+    ),
+    "logo-local-file": (
+        "{bad}/files/logo-local-file.svg:3: branding.logo: <image> refers to '/etc/jaki/secret.png' outside the logo; a logo may only refer to its own parts (#id) and embed PNG, JPEG, GIF or WebP pictures as data: URIs\n"
+        "  hint: embed the picture in the SVG (most editors have an 'embed images' option) or remove the reference"
+    ),
+    "logo-onload": (
+        "{bad}/files/logo-onload.svg:2: branding.logo: <svg> has the event attribute 'onload', which runs code\n"
+        "  hint: remove the attribute"
+    ),
+    "logo-png-too-many-pixels": (
+        "{bad}/logo-png-too-many-pixels.yaml:22:9: branding.logo: logo 'huge-pixels.png' is 5000×5000 pixels; at most 4,194,304 pixels (e.g. 2048×2048) are allowed\n"
+        "  hint: export the logo again as a PNG file"
+    ),
+    "logo-png-truncated": (
+        "{bad}/logo-png-truncated.yaml:22:9: branding.logo: logo 'truncated.png' is not a complete PNG image: it cannot be decoded\n"
+        "  hint: export the logo again as a PNG file"
+    ),
+    "logo-script": (
+        "{bad}/files/logo-script.svg:3: branding.logo: <script> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing"
+    ),
+    "logo-style-import": (
+        "{bad}/files/logo-style-import.svg:2: branding.logo: <style> uses '@import', which loads or runs something\n"
+        "  hint: remove it from the style"
+    ),
+    "logo-stylesheet": (
+        "{bad}/files/logo-stylesheet.svg:2: branding.logo: logo 'logo-stylesheet.svg' has a processing instruction <?xml-stylesheet …?>, which a logo may not use\n"
+        "  hint: remove it (an xml-stylesheet instruction loads outside files)"
+    ),
+    "logo-use-bomb": (
+        "{bad}/files/logo-use-bomb.svg:1: branding.logo: logo 'logo-use-bomb.svg' draws more than 10,000 elements (counting what <use> repeats)\n"
+        "  hint: simplify the drawing"
+    ),
+    "logo-use-cycle": (
+        "{bad}/files/logo-use-cycle.svg:1: branding.logo: logo 'logo-use-cycle.svg' has a <use> that repeats itself\n"
+        "  hint: remove the circular <use> reference"
     ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
