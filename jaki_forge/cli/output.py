@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -11,14 +10,14 @@ from typing import NoReturn
 import typer
 
 from jaki_forge.errors import InterruptedError_, InvalidInputError, JakiForgeError, ProfileError
+from jaki_forge.safetext import terminal_safe
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe(text: object) -> str:
     """`text` with control characters shown as escapes, so nothing a file says can drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return terminal_safe(str(text))
 
 
 def package_version() -> str:

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import difflib
-import xml.etree.ElementTree as ET
 import zoneinfo
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from jaki_forge.profile.colours import AA_NORMAL_TEXT, contrast_ratio
-from jaki_forge.profile.model import Profile
+from jaki_forge.profile.logo import inspect_logo
+from jaki_forge.profile.model import (
+    Agency,
+    Branding,
+    Commodity,
+    Group,
+    Integration,
+    Modules,
+    Profile,
+    Province,
+    Service,
+)
 from jaki_forge.regions.codes import Region
 
 Report = Callable[..., None]
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def known(values: Iterable[str], *, limit: int = 8) -> str:
@@ -44,18 +56,99 @@ def check_unique(items: list, label: str, path: str, report: Report) -> None:
             first[item.code] = index
 
 
-def check_profile(profile: Profile, regions: list[Region], base: Path, report: Report) -> None:
-    """Run every semantic check, calling `report(path, message, hint=...)` for each problem."""
-    check_unique(profile.groups, "group", "groups", report)
-    check_unique(profile.agencies, "agency", "agencies", report)
-    check_unique(profile.services, "service", "services", report)
-    check_unique(profile.commodities, "commodity", "commodities", report)
-    check_unique(profile.integrations, "integration", "integrations", report)
-    _check_references(profile, regions, report)
-    _check_attributes(profile, report)
-    _check_branding(profile, base, report)
-    _check_timezone(profile, report)
-    if profile.modules.prices and not profile.commodities:
+@dataclass
+class Parts:
+    """The parts of a profile that passed validation; a list is None unless every entry of it did.
+
+    `services` holds the entries that passed, by index, so checks of one service still run when another failed.
+    """
+
+    province: Province | None = None
+    branding: Branding | None = None
+    modules: Modules | None = None
+    groups: list[Group] | None = None
+    agencies: list[Agency] | None = None
+    services: dict[int, Service] = field(default_factory=dict)
+    services_complete: bool = False
+    commodities: list[Commodity] | None = None
+    integrations: list[Integration] | None = None
+
+    @classmethod
+    def of(cls, profile: Profile) -> Parts:
+        """Every part of a valid profile."""
+        return cls(
+            profile.province,
+            profile.branding,
+            profile.modules,
+            list(profile.groups),
+            list(profile.agencies),
+            dict(enumerate(profile.services)),
+            True,
+            list(profile.commodities),
+            list(profile.integrations),
+        )
+
+    @classmethod
+    def parsed(cls, data: dict[str, Any]) -> Parts:
+        """The parts of raw profile data that validate on their own (the rest is reported by the model)."""
+        services: dict[int, Service] = {}
+        raw_services = data.get("services")
+        complete = isinstance(raw_services, list) and bool(raw_services)
+        for index, item in enumerate(raw_services if isinstance(raw_services, list) else []):
+            service = _valid(Service, item)
+            if service is None:
+                complete = False
+            else:
+                services[index] = service
+        return cls(
+            _valid(Province, data.get("province")),
+            _valid(Branding, data.get("branding")),
+            _valid(Modules, data.get("modules", {})),
+            _valid_list(Group, data.get("groups")),
+            _valid_list(Agency, data.get("agencies")),
+            services,
+            complete,
+            _valid_list(Commodity, data.get("commodities", [])),
+            _valid_list(Integration, data.get("integrations", [])),
+        )
+
+
+def _valid(model: type[BaseModel], raw: object) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def _valid_list(model: type[BaseModel], raw: object) -> list | None:
+    if not isinstance(raw, list):
+        return None
+    items = [_valid(model, item) for item in raw]
+    return None if any(item is None for item in items) else items
+
+
+def check_profile(profile: Profile | Parts, regions: list[Region] | None, base: Path, report: Report) -> None:
+    """Run every semantic check whose parts are valid, calling `report(path, message, hint=...)` for each problem.
+
+    `regions` is None when the regions could not be read; checks that need them are skipped.
+    """
+    parts = profile if isinstance(profile, Parts) else Parts.of(profile)
+    for items, label, path in (
+        (parts.groups, "group", "groups"),
+        (parts.agencies, "agency", "agencies"),
+        (parts.commodities, "commodity", "commodities"),
+        (parts.integrations, "integration", "integrations"),
+    ):
+        if items is not None:
+            check_unique(items, label, path, report)
+    _check_unique_services(parts.services, report)
+    _check_references(parts, regions, report)
+    _check_attributes(parts.services, report)
+    if parts.branding is not None:
+        _check_branding(parts.branding, base, report)
+    if parts.province is not None:
+        _check_timezone(parts.province, report)
+    if parts.modules is not None and parts.commodities is not None and parts.modules.prices and not parts.commodities:
         report(
             ("modules", "prices"),
             "the prices module is on but no commodities are listed",
@@ -63,29 +156,45 @@ def check_profile(profile: Profile, regions: list[Region], base: Path, report: R
         )
 
 
-def _check_references(profile: Profile, regions: list[Region], report: Report) -> None:
-    groups = {g.code for g in profile.groups}
-    agencies = {a.code: a for a in profile.agencies}
-    region_codes = {r.code for r in regions}
-    for index, service in enumerate(profile.services):
-        if service.group not in groups:
+def _check_unique_services(services: dict[int, Service], report: Report) -> None:
+    first: dict[str, int] = {}
+    for index, service in services.items():
+        if service.code in first:
+            report(
+                ("services", index, "code"),
+                f"duplicate service code '{service.code}' (also services[{first[service.code]}])",
+                hint="give each service its own code",
+            )
+        else:
+            first[service.code] = index
+
+
+def _check_references(parts: Parts, regions: list[Region] | None, report: Report) -> None:
+    groups = {g.code for g in parts.groups} if parts.groups is not None else None
+    agencies = {a.code: a for a in parts.agencies} if parts.agencies is not None else None
+    for index, service in parts.services.items():
+        if groups is not None and service.group not in groups:
             report(
                 ("services", index, "group"),
                 f"unknown group '{service.group}' (known: {known(groups)})",
                 hint=suggestion(service.group, groups) or "add the group under 'groups'",
             )
-        if service.agency not in agencies:
+        if agencies is not None and service.agency not in agencies:
             report(
                 ("services", index, "agency"),
                 f"unknown agency '{service.agency}' (known: {known(agencies)})",
                 hint=suggestion(service.agency, agencies) or "add the agency under 'agencies'",
             )
-    for index, agency in enumerate(profile.agencies):
+    if regions is None or parts.agencies is None:
+        return
+    region_codes = {r.code for r in regions}
+    province = next((r.code for r in regions if r.level == 1), "")
+    for index, agency in enumerate(parts.agencies):
         if agency.region not in region_codes:
             report(
                 ("agencies", index, "region"),
                 f"unknown region '{agency.region}'",
-                hint=f"use the province code '{profile.province.code}' or a code from the regions list",
+                hint=f"use the province code '{province}' or a code from the regions list",
             )
             continue
         depth = agency.region.count(".") + 1
@@ -98,8 +207,8 @@ def _check_references(profile: Profile, regions: list[Region], report: Report) -
             )
 
 
-def _check_attributes(profile: Profile, report: Report) -> None:
-    for s_index, service in enumerate(profile.services):
+def _check_attributes(services: dict[int, Service], report: Report) -> None:
+    for s_index, service in services.items():
         seen: dict[str, int] = {}
         orders: dict[int, int] = {}
         for a_index, attribute in enumerate(service.attributes):
@@ -129,8 +238,7 @@ def _check_attributes(profile: Profile, report: Report) -> None:
                 keys.add(value.key)
 
 
-def _check_branding(profile: Profile, base: Path, report: Report) -> None:
-    branding = profile.branding
+def _check_branding(branding: Branding, base: Path, report: Report) -> None:
     ratio = contrast_ratio(branding.primary, branding.text_on_primary)
     if ratio < AA_NORMAL_TEXT:
         report(
@@ -139,34 +247,16 @@ def _check_branding(profile: Profile, base: Path, report: Report) -> None:
             f"below the WCAG AA minimum of {AA_NORMAL_TEXT}:1",
             hint="darken the primary colour (for white text) or change branding.text_on_primary",
         )
-    logo_problem = inspect_logo(base / branding.logo)
-    if logo_problem:
-        report(("branding", "logo"), logo_problem[0], hint=logo_problem[1])
+    for problem in inspect_logo(base / branding.logo):
+        if problem.line is None:
+            report(("branding", "logo"), problem.message, hint=problem.hint)
+        else:  # a problem inside the logo file is located there
+            where = str(base / branding.logo)
+            report(("branding", "logo"), problem.message, hint=problem.hint, file=where, line=problem.line)
 
 
-def inspect_logo(path: Path) -> tuple[str, str] | None:
-    """Why the file at `path` is not a usable SVG or PNG logo, with a hint; None when it is."""
-    suffix = path.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        return f"logo '{path.name}' must be an .svg or .png file", "convert the logo to SVG (preferred) or PNG"
-    if not path.is_file():
-        return f"logo file not found: {path}", "the path is relative to the profile file"
-    data = path.read_bytes()
-    if suffix == ".png":
-        if not data.startswith(PNG_MAGIC):
-            return f"logo '{path.name}' is not a PNG image", "export the logo as a real PNG file"
-        return None
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        return f"logo '{path.name}' is not valid SVG: {error}", "open it in an SVG editor and save it again"
-    if root.tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
-        return f"logo '{path.name}' is XML but its root element is not <svg>", "export the logo as SVG"
-    return None
-
-
-def _check_timezone(profile: Profile, report: Report) -> None:
-    name = profile.province.timezone
+def _check_timezone(province: Province, report: Report) -> None:
+    name = province.timezone
     try:
         valid = name in zoneinfo.available_timezones()
     except Exception:  # pragma: no cover - no tz database at all

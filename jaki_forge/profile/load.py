@@ -8,10 +8,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from jaki_forge.errors import Problem, ProfileError
-from jaki_forge.profile.checks import check_profile
-from jaki_forge.profile.model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile
+from jaki_forge.profile.checks import Parts, check_profile
+from jaki_forge.profile.model import CODE_PATTERN, COLOUR_PATTERN, KEY_PATTERN, Profile, Province, Regions
 from jaki_forge.profile.validation import translate
-from jaki_forge.profile.yamlsource import YamlDocument, load_yaml_mapping, read_text
+from jaki_forge.profile.yamlsource import YamlDocument, dotted, load_yaml_mapping, read_text
 from jaki_forge.regions.codes import RawRegion, Region, build_regions, level_counts, read_regions_csv
 
 PATTERN_HINTS = {
@@ -43,35 +43,56 @@ class LoadedProfile:
 
 
 def load_profile(path: str | Path) -> LoadedProfile:
-    """Read and validate a profile; raise ProfileError listing every problem found."""
+    """Read and validate a profile; raise ProfileError listing every problem found.
+
+    Semantic checks run on every part that is valid on its own, so one run reports the shape errors
+    of some parts together with, say, an unknown timezone or a low contrast in others.
+    """
     path = Path(path)
     display = str(path)
     doc = load_yaml_mapping(path, display=display)
+    problems: list[Problem] = []
+    profile: Profile | None = None
     try:
         profile = Profile.model_validate(doc.data)
+        parts = Parts.of(profile)
+        source: Regions | None = profile.regions
     except ValidationError as error:
-        raise ProfileError(sorted(translate(error, doc, model=Profile, hints=_hint), key=_order)) from None
-    problems: list[Problem] = []
-    regions, region_problems = _load_regions(profile, doc, path.parent)
-    problems.extend(region_problems)
+        problems.extend(translate(error, doc, model=Profile, hints=_hint))
+        parts = Parts.parsed(doc.data)
+        source = _parsed_regions(doc.data)
+    regions: list[Region] | None = None
+    if parts.province is not None and source is not None:
+        loaded_regions, region_problems = _load_regions(source, parts.province, doc, path.parent)
+        problems.extend(region_problems)
+        regions = None if region_problems else loaded_regions
 
-    def report(where: tuple, message: str, *, hint: str = "") -> None:
-        problems.append(doc.problem(where, message, hint=hint))
+    def report(where: tuple, message: str, *, hint: str = "", file: str | None = None, line: int | None = None) -> None:
+        if file is None:
+            problems.append(doc.problem(where, message, hint=hint))
+        else:
+            problems.append(Problem(file, message, field=dotted(where), line=line, hint=hint))
 
-    if not region_problems:
-        check_profile(profile, regions, path.parent, report)
-    if problems:
+    check_profile(parts, regions, path.parent, report)
+    if problems or profile is None or regions is None:
         raise ProfileError(sorted(problems, key=_order))
     return LoadedProfile(profile, regions, path, display, level_counts(regions))
+
+
+def _parsed_regions(data: dict) -> Regions | None:
+    try:
+        return Regions.model_validate(data.get("regions"))
+    except ValidationError:
+        return None
 
 
 def _order(problem: Problem) -> tuple:
     return (problem.file, problem.line or 0, problem.column or 0)
 
 
-def _load_regions(profile: Profile, doc: YamlDocument, base: Path) -> tuple[list[Region], list[Problem]]:
-    source = profile.regions
-    province = profile.province
+def _load_regions(
+    source: Regions, province: Province, doc: YamlDocument, base: Path
+) -> tuple[list[Region], list[Problem]]:
     if source.items is not None:
         raw = [
             RawRegion(
@@ -130,6 +151,7 @@ VALUE_HINTS = {
     "domain": "write the bare host name, without https:// or a path",
     "languages": "write languages: [id, en]",
     "name": "write the name as plain text",
+    "contact": "write an e-mail address such as pengaduan@lampungprov.go.id or an https:// address",
     "regions": "keep either 'file' or 'items'",
 }
 
@@ -140,6 +162,11 @@ def _hint(kind: str, loc: tuple, ctx: dict) -> str:
         return PATTERN_HINTS.get(ctx.get("pattern", ""), "")
     if kind != "value_error":
         return ""
+    error = str(ctx.get("error", ""))
+    if error.startswith("must be on one line"):
+        return "write it on one line; only descriptions may span lines"
+    if error.startswith(("contains the control character", "contains the line break")):
+        return "remove the invisible character (it often comes with text copied from another program)"
     named = [part for part in loc if isinstance(part, str)]
     if named and named[-1] in VALUE_HINTS:
         return VALUE_HINTS[named[-1]]

@@ -6,12 +6,31 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from jaki_forge.safetext import paragraph, single_line
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
 KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 ATTRIBUTE_PATTERN = r"^[a-z][a-z0-9_]*$"
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+URL_PATTERN = r"^https://\S+$"
+# What each pattern means, for messages: a reader is told the rule in words, never the regex.
+PATTERN_WORDS = {
+    CODE_PATTERN: "uppercase letters, digits and single hyphens, starting with a letter",
+    KEY_PATTERN: "lowercase letters, digits and single hyphens, starting with a letter",
+    ATTRIBUTE_PATTERN: "lowercase letters, digits and '_', starting with a letter",
+    COLOUR_PATTERN: "a colour written as # and six hexadecimal digits",
+    URL_PATTERN: "an https:// address without spaces",
+    r"^\d{2}$": "two digits",
+    r"^\d{5}$": "five digits",
+    r"^ID-[A-Z]{2}$": "an ISO 3166-2 code: ID- and two capital letters",
+    r"^[a-z0-9][a-z0-9_-]*$": "lowercase letters, digits, '_' and '-', starting with a letter or digit",
+}
+# Names Windows reserves for devices: a directory or file so named cannot be created or checked out there.
+RESERVED_SLUGS = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
 
 
 def check_safe(value: str) -> str:
@@ -25,10 +44,13 @@ def check_safe(value: str) -> str:
     return value
 
 
+Line = Annotated[str, AfterValidator(single_line)]
 SafeCode = Annotated[str, Field(pattern=CODE_PATTERN, max_length=40)]
 SafeKey = Annotated[str, Field(pattern=KEY_PATTERN, max_length=40)]
 Colour = Annotated[str, Field(pattern=COLOUR_PATTERN, examples=["#0B6E4F"])]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(single_line)]
+Paragraph = Annotated[str, Field(min_length=1), AfterValidator(paragraph)]
+Url = Annotated[str, Field(pattern=URL_PATTERN, max_length=2000), AfterValidator(single_line)]
 
 
 class Strict(BaseModel):
@@ -38,7 +60,7 @@ class Strict(BaseModel):
 
 
 class Localized(Strict):
-    """A text in Indonesian (required) and English (optional, falls back to Indonesian)."""
+    """A one-line text in Indonesian (required) and English (optional, falls back to Indonesian)."""
 
     id: Text
     en: Text | None = None
@@ -46,6 +68,13 @@ class Localized(Strict):
     def get(self, language: str) -> str:
         """The text in `language`, or the Indonesian text when that language is missing."""
         return (self.en if language == "en" else None) or self.id
+
+
+class LocalizedParagraph(Localized):
+    """A text that may span lines, in Indonesian (required) and English (optional)."""
+
+    id: Paragraph
+    en: Paragraph | None = None
 
 
 class Level(StrEnum):
@@ -72,18 +101,18 @@ class Province(Strict):
     name: Text
     iso_code: Annotated[str, Field(pattern=r"^ID-[A-Z]{2}$", description="ISO 3166-2 code, e.g. ID-LA")]
     capital: Text
-    timezone: Annotated[str, Field(description="IANA timezone, e.g. Asia/Jakarta")]
+    timezone: Annotated[Line, Field(description="IANA timezone, e.g. Asia/Jakarta")]
 
 
 class App(Strict):
     """The replica's identity: name, slug, ids and languages."""
 
-    name: Annotated[str, Field(min_length=1, max_length=40)]
-    short_name: Annotated[str | None, Field(min_length=1, max_length=12)] = None
-    slug: Annotated[str, Field(max_length=40, description="directory, Python and Docker safe name")]
+    name: Annotated[Line, Field(min_length=1, max_length=40)]
+    short_name: Annotated[Line | None, Field(min_length=1, max_length=12)] = None
+    slug: Annotated[Line, Field(max_length=40, description="directory, Python and Docker safe name")]
     tagline: Localized
-    application_id: Annotated[str, Field(description="Android-style application id, e.g. id.go.lampungprov.lampungin")]
-    domain: Annotated[str, Field(description="public domain name, e.g. lampungin.lampungprov.go.id")]
+    application_id: Annotated[Line, Field(description="Android-style application id, e.g. id.go.lampungprov.lampungin")]
+    domain: Annotated[Line, Field(description="public domain name, e.g. lampungin.lampungprov.go.id")]
     languages: list[Literal["id", "en"]] = ["id", "en"]
 
     @field_validator("name")
@@ -99,6 +128,8 @@ class App(Strict):
         check_safe(value)
         if not re.fullmatch(KEY_PATTERN, value):
             raise ValueError(f"'{value}' is not a safe slug (it names the replica's directory and Docker image)")
+        if value in RESERVED_SLUGS:
+            raise ValueError(f"'{value}' is a name Windows reserves for a device; a directory cannot be called that")
         return value
 
     @field_validator("application_id")
@@ -142,8 +173,8 @@ class Branding(Strict):
     secondary: Colour
     accent: Colour
     text_on_primary: Colour = "#FFFFFF"
-    logo: Annotated[str, Field(min_length=1, description="SVG or PNG file, relative to the profile")]
-    font: Annotated[str, Field(min_length=1)] | None = None
+    logo: Annotated[Line, Field(min_length=1, description="SVG or PNG file, relative to the profile")]
+    font: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
 
 
 class Group(Strict):
@@ -174,9 +205,24 @@ class Agency(Strict):
     name: Text
     kind: AgencyKind = AgencyKind.dinas
     level: Level
-    region: Annotated[str, Field(min_length=2, description="code of the region the agency sits in")]
+    region: Annotated[Line, Field(min_length=2, description="code of the region the agency sits in")]
     external: bool = False
-    contact: Annotated[str, Field(pattern=r"^(https://\S+|[^@\s]+@[^@\s]+\.[a-z]{2,})$")] | None = None
+    contact: Annotated[Line, Field(description="an https:// address or an e-mail address")] | None = None
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None) -> str | None:
+        if value is None or re.fullmatch(URL_PATTERN, value):
+            return value
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise ValueError(
+                f"'{value}' is neither an https:// address nor an e-mail address ({str(error).rstrip('.')})"
+            ) from None
+        return value
 
 
 class Datatype(StrEnum):
@@ -202,7 +248,7 @@ class Attribute(Strict):
 
     code: Annotated[str, Field(pattern=ATTRIBUTE_PATTERN, max_length=40)]
     datatype: Datatype
-    description: Localized
+    description: LocalizedParagraph
     required: bool = False
     order: Annotated[int, Field(ge=1)]
     values: list[AttributeValue] = []
@@ -233,12 +279,12 @@ class Service(Strict):
     group: SafeKey
     kind: ServiceKind
     name: Localized
-    description: Localized
+    description: LocalizedParagraph
     agency: SafeCode
     level: Level
     sla_days: Annotated[int, Field(ge=1, le=90, description="working days to resolve")]
     keywords: list[Text] = []
-    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+    url: Url | None = None
     attributes: list[Attribute] = []
 
     @model_validator(mode="after")
@@ -251,17 +297,17 @@ class Service(Strict):
 class InlineRegion(Strict):
     """A region given inline in the profile."""
 
-    code: Annotated[str, Field(min_length=1)]
+    code: Annotated[Line, Field(min_length=1)]
     name: Text
-    parent: str | None = None
-    kind: str | None = None
+    parent: Line | None = None
+    kind: Line | None = None
     postal_code: Annotated[str, Field(pattern=r"^\d{5}$")] | None = None
 
 
 class Regions(Strict):
     """Where the administrative hierarchy comes from: a CSV file or an inline list."""
 
-    file: Annotated[str, Field(min_length=1, description="CSV file relative to the profile")] | None = None
+    file: Annotated[Line, Field(min_length=1, description="CSV file relative to the profile")] | None = None
     items: list[InlineRegion] | None = None
 
     @model_validator(mode="after")
@@ -293,10 +339,10 @@ class Integration(Strict):
 
     code: SafeKey
     name: Text
-    url: Annotated[str, Field(pattern=r"^https://\S+$")]
+    url: Url
     icon: SafeKey | None = None
     audience: Literal["citizens", "officials"]
-    description: Localized | None = None
+    description: LocalizedParagraph | None = None
 
 
 class Profile(Strict):

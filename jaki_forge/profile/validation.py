@@ -9,7 +9,9 @@ from pydantic import BaseModel, ValidationError
 
 from jaki_forge.errors import Problem
 from jaki_forge.profile.checks import suggestion
+from jaki_forge.profile.model import PATTERN_WORDS
 from jaki_forge.profile.yamlsource import YamlDocument, dotted
+from jaki_forge.safetext import shown
 
 Hints = Callable[[str, tuple, dict], str]
 Messages = Callable[[str, tuple], str | None]
@@ -47,12 +49,13 @@ def describe(value: object) -> str:
         return "nothing (null)"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"'{value}'"
+    return f"'{shown(str(value))}'"
 
 
 def _message(kind: str, item: dict, value: object, ctx: dict) -> str:
     if kind == "string_pattern_mismatch":
-        return f"{describe(value)} is not valid here (expected pattern {ctx.get('pattern')})"
+        words = PATTERN_WORDS.get(str(ctx.get("pattern")), "")
+        return f"{describe(value)} is not valid here" + (f": expected {words}" if words else "")
     if kind in ("literal_error", "enum"):
         return f"{describe(value)} is not allowed; expected {ctx.get('expected')}"
     if kind == "value_error":
@@ -98,7 +101,7 @@ def translate(
         elif kind == "extra_forbidden":
             holder = model_at(model, loc)
             fields = list(holder.model_fields) if holder else []
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{shown(str(loc[-1]))}'"
             hint = suggestion(str(loc[-1]), fields) or (f"allowed here: {', '.join(fields)}" if fields else "")
         else:
             message = _message(kind, item, value, ctx)

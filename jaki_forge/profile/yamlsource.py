@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from jaki_forge.errors import Problem, ProfileError
+from jaki_forge.safetext import shown
 
 try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is absent
     _Loader = yaml.CSafeLoader
@@ -15,6 +16,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 Path_ = tuple[str | int, ...]
+
+# Aliases let a short document name the same value many times; past this many values it is refused.
+MAX_VALUES = 1_000_000
+MAX_PROFILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -47,7 +52,7 @@ def dotted(path: Path_) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out
 
 
@@ -85,6 +90,16 @@ def read_text(path: Path, *, display: str, what: str) -> str:
 def load_yaml_mapping(path: Path, *, display: str, what: str = "profile") -> YamlDocument:
     """Parse a YAML file that must hold one mapping, keeping the position of every value."""
     text = read_text(path, display=display, what=what)
+    if len(text) > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            [
+                Problem(
+                    display,
+                    f"{what} is {len(text):,} characters long; at most {MAX_PROFILE_BYTES:,} are read",
+                    hint="keep large region lists in a CSV file (regions.file)",
+                )
+            ]
+        )
     if not text.strip():
         raise ProfileError([Problem(display, f"{what} is empty", hint="start from profiles/lampung.yaml")])
     loader = _Loader(text)
@@ -96,6 +111,9 @@ def load_yaml_mapping(path: Path, *, display: str, what: str = "profile") -> Yam
             )
         doc = YamlDocument(data={}, file=display)
         problems: list[Problem] = []
+        oversized = _too_many_values(node, display=display, what=what)
+        if oversized is not None:
+            raise ProfileError([oversized])
         _walk(node, (), doc, problems)
         if problems:
             raise ProfileError(problems)
@@ -131,6 +149,72 @@ def load_yaml_mapping(path: Path, *, display: str, what: str = "profile") -> Yam
     return doc
 
 
+def _too_many_values(root: yaml.Node, *, display: str, what: str) -> Problem | None:
+    """A problem when the document, with every alias expanded, holds more than MAX_VALUES values.
+
+    Counted on the composed node graph (an alias is the anchored node itself), each node once, so a
+    billion-laughs document is measured in microseconds instead of being built.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _Recursive(node)
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                total += size(key_node) + size(value_node)
+                if total > MAX_VALUES:
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+                if total > MAX_VALUES:
+                    break
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        total = size(root)
+    except _Recursive as error:
+        mark = error.node.start_mark
+        return Problem(
+            display,
+            f"{what} holds a value that contains itself through an alias (&anchor … *anchor)",
+            line=mark.line + 1,
+            column=mark.column + 1,
+            hint="a profile needs no recursive aliases; write the value out",
+        )
+    if total <= MAX_VALUES:
+        return None
+    mark = root.start_mark
+    if isinstance(root, yaml.MappingNode):  # point at the first top-level key that carries it past the limit
+        running = 1
+        for key_node, value_node in root.value:
+            running += sizes.get(id(key_node), 1) + sizes.get(id(value_node), MAX_VALUES)
+            if running > MAX_VALUES:
+                mark = key_node.start_mark
+                break
+    return Problem(
+        display,
+        f"{what} expands to more than {MAX_VALUES:,} values through YAML aliases (*name); refused",
+        line=mark.line + 1,
+        column=mark.column + 1,
+        hint="write the values out instead of repeating aliases, or keep large lists in a CSV file",
+    )
+
+
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _kind(name: str) -> str:
     return {"list": "a list", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean"}.get(
         name, name
@@ -147,7 +231,7 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDocument, problems: list[Proble
                 problems.append(
                     Problem(
                         doc.file,
-                        f"duplicate key '{key}' (first given on line {seen[key]})",
+                        f"duplicate key '{shown(key)}' (first given on line {seen[key]})",
                         field=dotted((*path, key)),
                         line=key_node.start_mark.line + 1,
                         column=key_node.start_mark.column + 1,

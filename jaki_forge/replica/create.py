@@ -48,7 +48,7 @@ def check_destination(dest: Path) -> None:
 
 def render(loaded: LoadedProfile, target: Path, source: TemplateSource) -> None:
     """Render the template for a validated profile into the empty directory `target`."""
-    render_tree({"profile": template_data(loaded)}, target, source, logo=loaded.logo_path)
+    render_tree({"profile": template_data(loaded)}, target, source)
 
 
 def generate(

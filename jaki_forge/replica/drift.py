@@ -103,16 +103,15 @@ def diff(dest: str | Path = ".", *, upcoming: bool = False, template: str | None
     state.require_settled()
     plan = plan_update(state)
     data = {"profile": state.payload}
-    logo = state.path / "app" / "static" / "logo.png"
     with tempfile.TemporaryDirectory(prefix="jaki-forge-diff-", dir=scratch_root("auto")) as scratch:
         pristine = Path(scratch) / "recorded"
-        render_tree(data, pristine, plan.source.with_ref(plan.current_ref), logo=logo if logo.is_file() else None)
+        render_tree(data, pristine, plan.source.with_ref(plan.current_ref))
         added, edited, deleted = compare_trees(pristine, state.path, other_files=replica_files(state.path))
         result = DiffResult(state.path, state.version_text, added, edited, deleted)
         if upcoming and plan.newer:
             nxt = plan.newer[0]
             following = Path(scratch) / "upcoming"
-            render_tree(data, following, plan.source.with_ref(nxt), logo=logo if logo.is_file() else None)
+            render_tree(data, following, plan.source.with_ref(nxt))
             a, e, d = compare_trees(pristine, following)
             changed = set(a) | set(e) | set(d)
             local = set(added) | set(edited) | set(deleted)

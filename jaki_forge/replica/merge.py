@@ -108,14 +108,13 @@ def prepare_merge(
     target_source: TemplateSource,
     target_payload: dict[str, Any],
     target_label: str,
-    logo: Path | None,
     phase: Callable[[str], None],
 ) -> Merged:
     """Render both versions into `folder`, merge them with the replica's HEAD, and return the result."""
     old_dir, new_dir = folder / "recorded", folder / "target"
-    skip_old = render_tree({"profile": state.payload}, old_dir, base_source, logo=_recorded_logo(state))
+    skip_old = render_tree({"profile": state.payload}, old_dir, base_source)
     phase("render-recorded")
-    skip_new = render_tree({"profile": target_payload}, new_dir, target_source, logo=logo)
+    skip_new = render_tree({"profile": target_payload}, new_dir, target_source)
     phase("render-target")
     work = _Work(state, folder)
     keep = _head_entries(state, sorted(set(skip_old) | set(skip_new)))
@@ -146,12 +145,6 @@ def prepare_merge(
     result = _settle(work, merged, head=state.head)
     phase("merge")
     return result
-
-
-def _recorded_logo(state: ReplicaState) -> Path | None:
-    """The PNG logo committed in the replica (copier does not render it; the recorded render needs it too)."""
-    logo = state.path / "app" / "static" / "logo.png"
-    return logo if logo.is_file() else None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jaki_forge.profile.load import LoadedProfile
+from jaki_forge.profile.logo import logo_payload
 from jaki_forge.profile.model import Localized
 from jaki_forge.regions.codes import regions_csv
 
@@ -16,8 +17,6 @@ def _text(value: Localized | None) -> dict[str, str] | None:
 def template_data(loaded: LoadedProfile) -> dict:
     """The normalised profile dict passed to copier as the `profile` answer."""
     p = loaded.profile
-    logo = loaded.logo_path
-    is_svg = logo.suffix.lower() == ".svg"
     return {
         "schema_version": p.schema_version,
         "province": p.province.model_dump(mode="json"),
@@ -37,11 +36,8 @@ def template_data(loaded: LoadedProfile) -> dict:
             "accent": p.branding.accent.upper(),
             "text_on_primary": p.branding.text_on_primary.upper(),
             "font": p.branding.font,
-            "logo": {
-                "filename": "logo.svg" if is_svg else "logo.png",
-                "media_type": "image/svg+xml" if is_svg else "image/png",
-                "svg": logo.read_text(encoding="utf-8") if is_svg else None,
-            },
+            # the logo travels here once (SVG text or base64 PNG); profile.logo.write_assets writes it and its icons
+            "logo": logo_payload(loaded.logo_path),
         },
         "groups": [{"code": g.code, "name": _text(g.name), "icon": g.icon} for g in p.groups],
         "agencies": [

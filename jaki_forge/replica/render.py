@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from jaki_forge.errors import TemplateError
+from jaki_forge.profile.logo import write_assets
 from jaki_forge.replica.scratch import scratch, scratch_root
 from jaki_forge.replica.source import TemplateSource
 
-STATIC_DIR = Path("app/static")
 
-
-def render_tree(data: dict[str, Any], target: Path, source: TemplateSource, *, logo: Path | None = None) -> list[str]:
+def render_tree(data: dict[str, Any], target: Path, source: TemplateSource) -> list[str]:
     """Render `source` at its ref with the answers `data` into the empty directory `target`.
 
-    Returns the template's `_skip_if_exists` patterns (files an update must leave to the replica). `logo` is a
-    PNG logo file to place beside the rendered static files (copier renders text only).
+    copier renders the text files; jaki-forge then writes the logo and its icons from the payload
+    (`profile.logo.write_assets`), so a render is the same bytes wherever it is made. Returns the
+    template's `_skip_if_exists` patterns (files an update must leave to the replica).
     """
     from copier import run_copy
     from copier.errors import CopierError
@@ -51,8 +50,5 @@ def render_tree(data: dict[str, Any], target: Path, source: TemplateSource, *, l
             f"git failed while reading the template from {source.url}: {detail[-1] if detail else error}; "
             "check --template and --vcs-ref"
         ) from None
-    if logo is not None and logo.suffix.lower() == ".png":
-        static = target / STATIC_DIR
-        static.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(logo, static / "logo.png")
+    write_assets(target, data["profile"])
     return skip

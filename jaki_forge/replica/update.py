@@ -121,7 +121,6 @@ def update(
                 target_source=plan.source.with_ref(plan.target_ref),
                 target_payload=payload,
                 target_label=_label(str(plan.target)),
-                logo=loaded.logo_path if loaded is not None else None,
                 phase=test_stop,
             )
     except KeyboardInterrupt:

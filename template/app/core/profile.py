@@ -51,11 +51,10 @@ class AppInfo(_Model):
 
 
 class Logo(_Model):
-    """The logo file name, media type and, for SVG logos, the markup."""
+    """The logo's file name and media type; the generator writes the file into app/static."""
 
     filename: str
     media_type: str
-    svg: str | None = None
 
 
 class Branding(_Model):
