@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, GIT_ID, ROOT, snapshot_template
 
-from jaki_forge.fleet.core import run_parallel
+from jaki_forge.fleet.runner import run_parallel
 from jaki_forge.fleet.test import expand_profiles
 from jaki_forge.replica.scratch import scratch, scratch_root
 

@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.fleet.core import fleet_schema_text, fleet_status, load_fleet, shipped_fleet_schema_text, update_fleet
+from jaki_forge.fleet.manifest import fleet_schema_text, load_fleet, shipped_fleet_schema_text
+from jaki_forge.fleet.status import fleet_status
 from jaki_forge.fleet.test import ci_matrix, fleet_test
+from jaki_forge.fleet.update import update_fleet
 from jaki_forge.replica.create import generate
 
 from .conftest import GOOD, ROOT

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from jaki_forge.cli.output import emit, fail
 from jaki_forge.errors import JakiForgeError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jaki_forge.fleet.test import ProfileTestResult
+    from jaki_forge.fleet.update import ReplicaUpdate
 
 fleet_app = typer.Typer(
     help="Keep many replicas in step with the template: status, update and test them all at once.",
@@ -36,7 +43,7 @@ ProfilesOpt = Annotated[
 ]
 
 
-def _console(*, stderr: bool = False):
+def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, width=None if sys.stdout.isatty() else 160, highlight=False, soft_wrap=False)
@@ -45,7 +52,7 @@ def _console(*, stderr: bool = False):
 class _Display:
     """A rich progress bar on stderr (on a terminal) and one line per finished replica."""
 
-    def __init__(self, total: int, verb: str, describe):
+    def __init__(self, total: int, verb: str, describe: Callable[[str, Any], str]):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.console = _console(stderr=True)
@@ -63,11 +70,11 @@ class _Display:
         )
         self.task = self.progress.add_task(verb, total=total)
 
-    def __enter__(self):
+    def __enter__(self) -> _Display:
         self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.progress.__exit__(*exc)
 
     def __call__(self, event: str, name: str, result: Any) -> None:
@@ -101,7 +108,7 @@ TEST_STYLE = {"passed": "green", "failed": "red", "error": "red"}
 @fleet_app.command("validate")
 def fleet_validate(manifest: ManifestOpt = Path("fleet.yaml")) -> None:
     """Validate a fleet manifest and list its replicas."""
-    from jaki_forge.fleet.core import load_fleet
+    from jaki_forge.fleet.manifest import load_fleet
 
     try:
         fleet = load_fleet(manifest)
@@ -118,7 +125,7 @@ def fleet_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of the fleet manifest (fleet.yaml)."""
-    from jaki_forge.fleet.core import fleet_schema_text
+    from jaki_forge.fleet.manifest import fleet_schema_text
 
     emit(fleet_schema_text(), output)
 
@@ -134,8 +141,9 @@ def fleet_status(
     scratch: ScratchOpt = "auto",
 ) -> None:
     """One table: template version, versions behind, local changes, conflict risk and last result (read-only)."""
-    from jaki_forge.fleet.core import fleet_status as run
-    from jaki_forge.fleet.core import last_result_text, load_fleet
+    from jaki_forge.fleet.manifest import load_fleet
+    from jaki_forge.fleet.status import fleet_status as run
+    from jaki_forge.fleet.status import last_result_text
 
     try:
         fleet = load_fleet(manifest)
@@ -185,9 +193,10 @@ def fleet_update(
     scratch: ScratchOpt = "auto",
 ) -> None:
     """Update every replica on its own branch jaki-forge/update-<version>, in parallel; exit 1 unless all clean."""
-    from jaki_forge.fleet.core import load_fleet, update_fleet
+    from jaki_forge.fleet.manifest import load_fleet
+    from jaki_forge.fleet.update import update_fleet
 
-    def describe(name: str, r) -> str:
+    def describe(name: str, r: ReplicaUpdate) -> str:
         style = STYLE.get(r.status, "")
         detail = _files(r.conflicts) if r.conflicts else _esc(r.reason or f"{r.from_version} -> {r.to_version}")
         return f"[{style}]{r.status:<9}[/] {name}: {detail} ({r.seconds:.1f} s)"
@@ -254,7 +263,7 @@ def fleet_test(
     from jaki_forge.fleet.test import DEFAULT_PROFILES, expand_profiles
     from jaki_forge.fleet.test import fleet_test as run
 
-    def describe(name: str, r) -> str:
+    def describe(name: str, r: ProfileTestResult) -> str:
         return f"[{TEST_STYLE.get(r.status, '')}]{r.status:<7}[/] {name}: {_esc(r.message)}"
 
     patterns = profiles or list(DEFAULT_PROFILES)

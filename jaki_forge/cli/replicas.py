@@ -106,12 +106,12 @@ def update(
     if result.committed:
         typer.echo(f"Committed {result.committed[:10]}. Undo with: jaki-forge update --abort")
     if not result.clean:
-        files = " ".join(shlex.quote(name) for name in changes.conflicts)
+        quoted = " ".join(shlex.quote(name) for name in changes.conflicts)
         typer.echo("Conflicts remain (git lists them as unmerged; every other change is staged). Next steps:")
         typer.echo(f"  cd {shlex.quote(str(result.path))}")
         typer.echo("  edit each file above: keep what you need between <<<<<<< and >>>>>>> and remove the markers")
         typer.echo("  (a file the template removed: keep it, or delete it to accept the removal)")
-        typer.echo(f"  git add -A -- {files} && git commit -m {shlex.quote(result.commit_message)}")
+        typer.echo(f"  git add -A -- {quoted} && git commit -m {shlex.quote(result.commit_message)}")
         typer.echo("  or undo the whole update: jaki-forge update --abort")
         raise typer.Exit(EXIT_FAILED)
 

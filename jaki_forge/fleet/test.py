@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from jaki_forge.errors import InvalidInputError, JakiForgeError
-from jaki_forge.fleet.core import Progress, run_parallel
+from jaki_forge.fleet.runner import Progress, run_parallel
 from jaki_forge.replica.scratch import scratch, scratch_root
 
 DEFAULT_PROFILES = ("profiles/*.yaml", "profiles/generated/*.yaml")
@@ -68,7 +69,7 @@ def profile_slug(path: Path) -> str:
     return str(slug) if slug else path.stem
 
 
-def ci_matrix(patterns: Sequence[str] | str = DEFAULT_PROFILES, *, root: str | Path | None = None) -> dict:
+def ci_matrix(patterns: Sequence[str] | str = DEFAULT_PROFILES, *, root: str | Path | None = None) -> dict[str, Any]:
     """The profiles as a GitHub Actions matrix: `{"include": [{"name": slug, "profile": path}, …]}`."""
     base = Path(root) if root is not None else Path.cwd()
     include = []
@@ -113,7 +114,7 @@ class ProfileTestResult:
     message: str = ""
     output: str = ""
     replica: str = ""
-    cases: list[dict] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -135,7 +136,7 @@ class FleetTestReport:
         """How many profiles passed, failed and could not be tested."""
         return {s: sum(r.status == s for r in self.results) for s in (PASSED, FAILED, ERROR)}
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The report as plain data (for --json)."""
         data = asdict(self)
         data["summary"], data["ok"] = self.summary, self.ok
@@ -198,6 +199,8 @@ def fleet_test(
     )
     report = FleetTestReport(started, round(time.perf_counter() - clock, 3), jobs, results)
     if junit is not None:
+        from jaki_forge.fleet.junit import write_junit  # the report module builds on this one
+
         write_junit(report, Path(junit))
     return report
 
@@ -264,7 +267,7 @@ def _tail(text: str, lines: int = OUTPUT_TAIL) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _run(command: list[str], *, cwd: Path, timeout: float, what: str) -> subprocess.CompletedProcess:
+def _run(command: list[str], *, cwd: Path, timeout: float, what: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             command,
@@ -382,7 +385,7 @@ def _read_junit(xml: Path, out: ProfileTestResult) -> None:
         out.errors += int(suite.get("errors", 0))
         out.skipped += int(suite.get("skipped", 0))
         for case in suite.iter("testcase"):
-            entry = {
+            entry: dict[str, Any] = {
                 "classname": case.get("classname", ""),
                 "name": case.get("name", ""),
                 "time": case.get("time", "0"),
@@ -392,59 +395,3 @@ def _read_junit(xml: Path, out: ProfileTestResult) -> None:
                 if found is not None:
                     entry[kind] = {"message": found.get("message", ""), "text": (found.text or "")[-4000:]}
             out.cases.append(entry)
-
-
-def junit_xml(report: FleetTestReport) -> str:
-    """The report as JUnit XML: a test suite per profile with its render, install and the replica's own tests."""
-    root = ET.Element("testsuites", name="jaki-forge fleet test", time=f"{report.seconds:.3f}")
-    for result in report.results:
-        suite = ET.SubElement(root, "testsuite", name=result.name, timestamp=report.started)
-        cases = 0
-        failures = errors = skipped = 0
-
-        def case(name: str, classname: str, seconds: float | str = 0, suite=suite) -> ET.Element:
-            nonlocal cases
-            cases += 1
-            return ET.SubElement(suite, "testcase", classname=classname, name=name, time=str(seconds))
-
-        prefix = f"fleet.{result.name}"
-        for step in ("render", "install"):
-            element = case(step, prefix, result.seconds.get(step, 0))
-            if result.status == ERROR and result.stage == step:
-                ET.SubElement(element, "error", message=result.message).text = result.output
-                errors += 1
-                break
-        if result.status == ERROR and result.stage not in ("render", "install"):
-            element = case(result.stage or "worker", prefix)
-            ET.SubElement(element, "error", message=result.message).text = result.output
-            errors += 1
-        elif result.status != ERROR:
-            for entry in result.cases:
-                element = case(entry["name"], f"{prefix}.{entry['classname']}", entry["time"])
-                for kind in ("failure", "error", "skipped"):
-                    if kind in entry:
-                        ET.SubElement(element, kind, message=entry[kind]["message"]).text = entry[kind]["text"]
-                        failures += kind == "failure"
-                        errors += kind == "error"
-                        skipped += kind == "skipped"
-            if result.status == FAILED and not (result.failures or result.errors):
-                element = case("tests", prefix, result.seconds.get("tests", 0))
-                ET.SubElement(element, "failure", message=result.message).text = result.output
-                failures += 1
-        suite.set("tests", str(cases))
-        suite.set("failures", str(failures))
-        suite.set("errors", str(errors))
-        suite.set("skipped", str(skipped))
-        suite.set("time", f"{sum(result.seconds.values()):.3f}")
-        properties = ET.Element("properties")
-        properties.append(ET.Element("property", name="profile", value=result.profile))
-        suite.insert(0, properties)
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def write_junit(report: FleetTestReport, path: Path) -> Path:
-    """Write the JUnit XML report to `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(junit_xml(report), encoding="utf-8")
-    return path

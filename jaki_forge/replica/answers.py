@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -11,7 +12,7 @@ from jaki_forge.errors import DestinationError
 ANSWERS_FILE = ".copier-answers.yml"
 
 
-def read_answers(path: Path) -> dict:
+def read_answers(path: Path) -> dict[str, Any]:
     """The copier answers recorded in the replica at `path`."""
     answers = path / ANSWERS_FILE
     if not answers.is_file():

@@ -7,6 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jaki_forge.replica.git import git
 from jaki_forge.replica.plan import plan_update
@@ -31,7 +32,7 @@ class CheckResult:
         """Whether a newer released version exists."""
         return bool(self.newer)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The result as plain data (for --json)."""
         return {
             "replica": str(self.path),
@@ -64,14 +65,14 @@ class DiffResult:
     upcoming_changes: list[str] = field(default_factory=list)
     at_risk: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The result as plain data (for --json)."""
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
 
 
 def tree_files(root: Path) -> set[str]:
     """Relative paths of the files under `root`, leaving out git and build folders."""
-    found = set()
+    found: set[str] = set()
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not d.endswith(".egg-info")]
         rel = Path(folder).relative_to(root)

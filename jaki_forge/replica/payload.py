@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jaki_forge.profile.load import LoadedProfile
 from jaki_forge.profile.logo import logo_payload
 from jaki_forge.profile.model import Localized
@@ -14,7 +16,7 @@ def _text(value: Localized | None) -> dict[str, str] | None:
     return {"id": value.id, "en": value.get("en")}
 
 
-def template_data(loaded: LoadedProfile) -> dict:
+def template_data(loaded: LoadedProfile) -> dict[str, Any]:
     """The normalised profile dict passed to copier as the `profile` answer."""
     p = loaded.profile
     return {

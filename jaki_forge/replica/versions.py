@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -19,7 +20,7 @@ def parse_version(text: str) -> Version | None:
         return None
 
 
-def source_of(answers: dict, *, template: str | None = None) -> TemplateSource:
+def source_of(answers: dict[str, Any], *, template: str | None = None) -> TemplateSource:
     """The template source a replica was made from, reachable on this machine."""
     url = template or str(answers.get("_src_path") or "")
     if not url:
