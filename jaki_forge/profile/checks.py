@@ -42,7 +42,7 @@ def suggestion(value: str, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def check_unique(items: list, label: str, path: str, report: Report) -> None:
+def check_unique(items: list[Any], label: str, path: str, report: Report) -> None:
     """Report every item whose code repeats an earlier one."""
     first: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -120,7 +120,7 @@ def _valid(model: type[BaseModel], raw: object) -> Any:
         return None
 
 
-def _valid_list(model: type[BaseModel], raw: object) -> list | None:
+def _valid_list(model: type[BaseModel], raw: object) -> list[Any] | None:
     if not isinstance(raw, list):
         return None
     items = [_valid(model, item) for item in raw]

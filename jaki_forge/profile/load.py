@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -67,7 +68,9 @@ def load_profile(path: str | Path) -> LoadedProfile:
         problems.extend(region_problems)
         regions = None if region_problems else loaded_regions
 
-    def report(where: tuple, message: str, *, hint: str = "", file: str | None = None, line: int | None = None) -> None:
+    def report(
+        where: tuple[Any, ...], message: str, *, hint: str = "", file: str | None = None, line: int | None = None
+    ) -> None:
         if file is None:
             problems.append(doc.problem(where, message, hint=hint))
         else:
@@ -79,14 +82,14 @@ def load_profile(path: str | Path) -> LoadedProfile:
     return LoadedProfile(profile, regions, path, display, level_counts(regions))
 
 
-def _parsed_regions(data: dict) -> Regions | None:
+def _parsed_regions(data: dict[str, Any]) -> Regions | None:
     try:
         return Regions.model_validate(data.get("regions"))
     except ValidationError:
         return None
 
 
-def _order(problem: Problem) -> tuple:
+def _order(problem: Problem) -> tuple[Any, ...]:
     return (problem.file, problem.line or 0, problem.column or 0)
 
 
@@ -109,8 +112,9 @@ def _load_regions(
             for index, item in enumerate(source.items)
         ]
         return build_regions(raw, province_code=province.code, province_name=province.name)
-    csv_path = base / source.file
-    display = str(Path(doc.file).parent / source.file)
+    file = source.file or ""
+    csv_path = base / file
+    display = str(Path(doc.file).parent / file)
     try:
         text = read_text(csv_path, display=display, what="regions file")
     except ProfileError as error:
@@ -156,7 +160,7 @@ VALUE_HINTS = {
 }
 
 
-def _hint(kind: str, loc: tuple, ctx: dict) -> str:
+def _hint(kind: str, loc: tuple[Any, ...], ctx: dict[str, Any]) -> str:
     """A fix for a profile problem, chosen by the kind of error and where it is."""
     if kind == "string_pattern_mismatch":
         return PATTERN_HINTS.get(ctx.get("pattern", ""), "")

@@ -169,8 +169,9 @@ def svg_problems(data: bytes, *, name: str) -> list[LogoProblem]:
     """Why the SVG `data` is not a safe logo: anything that runs, loads or expands; empty when it is safe."""
     from lxml import etree
 
-    if re.search(rb"<!DOCTYPE|<!ENTITY", data[:MAX_LOGO_BYTES], re.IGNORECASE):
-        line = data[: re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE).start()].count(b"\n") + 1
+    declaration = re.search(rb"<!(DOCTYPE|ENTITY)", data[:MAX_LOGO_BYTES], re.IGNORECASE)
+    if declaration is not None:
+        line = data[: declaration.start()].count(b"\n") + 1
         return [
             LogoProblem(
                 f"logo '{name}' declares a DOCTYPE or entities, which a logo may not use",

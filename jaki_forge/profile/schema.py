@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 from jaki_forge.profile.model import Profile
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 
-def profile_schema() -> dict:
+def profile_schema() -> dict[str, Any]:
     """The profile's JSON Schema (draft 2020-12), derived from the pydantic model."""
     schema = Profile.model_json_schema(mode="validation")
     return {"$schema": SCHEMA_URI, **schema}

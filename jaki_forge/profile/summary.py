@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from jaki_forge.profile.load import LoadedProfile
 
 
-def profile_summary(loaded: LoadedProfile) -> dict:
+def profile_summary(loaded: LoadedProfile) -> dict[str, Any]:
     """Counts and names that tell a reader what a profile holds."""
     p = loaded.profile
     per_group = Counter(s.group for s in p.services)
@@ -29,7 +30,7 @@ def profile_summary(loaded: LoadedProfile) -> dict:
     }
 
 
-def summary_lines(summary: dict) -> list[str]:
+def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The summary as lines of text for the terminal."""
     regions = summary["regions"]
     lines = [

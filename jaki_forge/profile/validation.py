@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,11 +14,11 @@ from jaki_forge.profile.model import PATTERN_WORDS
 from jaki_forge.profile.yamlsource import YamlDocument, dotted
 from jaki_forge.safetext import shown
 
-Hints = Callable[[str, tuple, dict], str]
-Messages = Callable[[str, tuple], str | None]
+Hints = Callable[[str, tuple[Any, ...], dict[str, Any]], str]
+Messages = Callable[[str, tuple[Any, ...]], str | None]
 
 
-def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model (under `root`) that holds the field at `loc` (its last element)."""
     model: typing.Any = root
     for part in loc[:-1]:
@@ -52,7 +53,7 @@ def describe(value: object) -> str:
     return f"'{shown(str(value))}'"
 
 
-def _message(kind: str, item: dict, value: object, ctx: dict) -> str:
+def _message(kind: str, item: Mapping[str, Any], value: object, ctx: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         words = PATTERN_WORDS.get(str(ctx.get("pattern")), "")
         return f"{describe(value)} is not valid here" + (f": expected {words}" if words else "")
@@ -74,7 +75,7 @@ def _message(kind: str, item: dict, value: object, ctx: dict) -> str:
         return f"{describe(value)} is out of range: {item['msg'].lower()}"
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         return f"{describe(value)} is too {'short' if 'short' in kind else 'long'}: {item['msg'].lower()}"
-    return item["msg"]
+    return str(item["msg"])
 
 
 def translate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -11,7 +12,7 @@ from jaki_forge.errors import Problem, ProfileError
 from jaki_forge.safetext import shown
 
 try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is absent
-    _Loader = yaml.CSafeLoader
+    _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
@@ -26,7 +27,7 @@ MAX_PROFILE_BYTES = 10 * 1024 * 1024
 class YamlDocument:
     """A parsed YAML mapping and the 1-based (line, column) of each value, keyed by path."""
 
-    data: dict
+    data: dict[str, Any]
     file: str
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 

