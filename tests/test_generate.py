@@ -224,3 +224,10 @@ def test_toolkit_replica_extra_covers_the_replica_dependencies(replicas):
     provided = names(ours["project"]["optional-dependencies"]["replica"]) | names(ours["project"]["dependencies"])
     provided |= names(ours["project"]["optional-dependencies"]["test"])
     assert needed - provided == set()
+
+
+def test_the_replica_ships_the_payload_schema_of_this_toolkit():
+    from jaki_forge.replica.payload import SCHEMA_FILE, payload_schema_text
+
+    shipped = (Path(__file__).parent.parent / SCHEMA_FILE).read_text(encoding="utf-8")
+    assert shipped == payload_schema_text(), "regenerate it: python -m jaki_forge.replica.payload"
