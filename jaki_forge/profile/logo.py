@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jaki_forge.cache import cache_dir
 from jaki_forge.errors import TemplateError
 
 MAX_LOGO_BYTES = 1024 * 1024  # 1 MiB, for SVG and PNG logos alike
@@ -433,8 +438,41 @@ def _initials_svg(payload: dict[str, Any], primary: str) -> str:
 
 
 def _render(picture: dict[str, str], primary: str) -> dict[str, bytes]:
-    """The icons, rendered by `jaki_forge.profile.iconrender` in a child process bounded by RENDER_SECONDS."""
+    """The icons, rendered by `jaki_forge.profile.iconrender` in a child process bounded by RENDER_SECONDS.
+
+    Kept in jaki-forge's cache, keyed by the job and the renderer, so the renders of an update (recorded and
+    target version) and of a fleet draw each logo once.
+    """
     job = json.dumps({"picture": picture, "primary": primary, "icons": ICONS, "scale": MASKABLE_SCALE})
+    folder = cache_dir() / "icons" / _icon_key(job)
+    if all((folder / f"{name}.png").is_file() for name in ICONS):
+        return {name: (folder / f"{name}.png").read_bytes() for name in ICONS}
+    icons = _draw(job)
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".icons-", dir=folder.parent))
+        for name, data in icons.items():
+            (staging / f"{name}.png").write_bytes(data)
+        try:
+            staging.rename(folder)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return icons
+
+
+def _icon_key(job: str) -> str:
+    from importlib.metadata import version
+
+    from jaki_forge.profile import iconrender
+
+    digest = hashlib.sha256(job.encode("utf-8"))
+    digest.update(Path(iconrender.__file__).read_bytes())
+    for package in ("resvg-py", "font-roboto", "pillow"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _draw(job: str) -> dict[str, bytes]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "jaki_forge.profile.iconrender"],

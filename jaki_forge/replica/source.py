@@ -16,6 +16,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from jaki_forge.cache import cache_dir
 from jaki_forge.errors import InvalidInputError, TemplateError
 from jaki_forge.replica.git import git, is_repo_root, tags
 
@@ -91,12 +92,6 @@ def checkout_root() -> Path | None:
     if (root / "copier.yml").is_file() and (root / "template").is_dir() and is_repo_root(root):
         return root
     return None
-
-
-def cache_dir() -> Path:
-    """jaki-forge's own cache folder (template mirrors, copier's clone cache for them)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jaki-forge"
 
 
 @contextlib.contextmanager
