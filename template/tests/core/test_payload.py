@@ -1,4 +1,4 @@
-"""The profile data this replica was rendered with fits the payload schema jaki-forge ships with it."""
+"""The profile data this replica was rendered with fits the payload schema its generator ships with it."""
 
 import json
 from pathlib import Path
