@@ -329,3 +329,14 @@ def test_copier_speed_ups_change_no_byte_of_the_result(tmp_path, template, runne
     monkeypatch.setenv("JAKI_FORGE_PLAIN_COPIER", "1")
     assert runner.invoke(app, ["update", str(plain)]).exit_code == (1 if conflicts else 0)
     assert index_and_tree(replica) == index_and_tree(plain)
+
+
+def test_every_command_reports_an_interruption_in_one_place(tmp_path, runner, monkeypatch):
+    from jaki_forge.profile import load
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load, "load_profile", stopped)
+    result = runner.invoke(app, ["validate", str(tmp_path / "any.yaml")])
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
