@@ -132,6 +132,12 @@ EXPECTED = {
         "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.4001': a village code's last segment starts with 1 (kelurahan), 2 (desa) or 3 (desa adat), not 4\n"
         "  hint: check the official code list"
     ),
+    "region-name-control": (
+        "{bad}/files/regions-control.csv:2:1: regions[0].name: the name must be on one line (it contains a line break)\n"
+        "  hint: write the name on one line, without invisible characters\n"
+        "{bad}/files/regions-control.csv:4:1: regions[1].name: the name contains the control character U+001B (ESC); remove it\n"
+        "  hint: write the name on one line, without invisible characters"
+    ),
     "regions-bad-header": (
         "{bad}/files/regions-header.csv:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
         "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
