@@ -407,3 +407,22 @@ def test_contacts_are_checked_by_an_e_mail_validator(contact, valid):
     else:
         with pytest.raises(ValidationError, match="neither an https:// address nor an e-mail address"):
             make()
+
+
+def test_every_pattern_of_the_schemas_is_explained_in_words():
+    """A pattern error never shows a regex: each pattern a model uses has a description in words."""
+    import re
+
+    from jaki_forge.fleet import FleetManifest
+    from jaki_forge.model import PATTERN_WORDS, Profile
+
+    def patterns(node) -> set[str]:
+        if isinstance(node, dict):
+            return {node["pattern"]} if "pattern" in node else set().union(*map(patterns, node.values()), set())
+        if isinstance(node, list):
+            return set().union(*map(patterns, node), set())
+        return set()
+
+    used = patterns(Profile.model_json_schema()) | patterns(FleetManifest.model_json_schema())
+    assert used and used <= set(PATTERN_WORDS)
+    assert not any(re.search(r"[\\^$\[]", words) for words in PATTERN_WORDS.values())
