@@ -426,3 +426,30 @@ def test_every_pattern_of_the_schemas_is_explained_in_words():
     used = patterns(Profile.model_json_schema()) | patterns(FleetManifest.model_json_schema())
     assert used and used <= set(PATTERN_WORDS)
     assert not any(re.search(r"[\\^$\[]", words) for words in PATTERN_WORDS.values())
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        (  # a broken service does not hide an unknown agency in another service
+            [("sla_days: 5", "sla_days: 0"), ("agency: PEMKOT-BL", "agency: PEMKOT-X")],
+            ["services[0].sla_days", "services[1].agency"],
+        ),
+        (  # a broken agency does not make the services that name it 'unknown'
+            [("kind: dinas", "kind: ministry")],
+            ["agencies[0].kind"],
+        ),
+    ],
+)
+def test_checks_of_valid_entries_run_beside_a_broken_entry_without_spurious_problems(tmp_path, changes, fields):
+    good = Path(__file__).parent / "profiles" / "good"
+    text = (good / "minimal.yaml").read_text(encoding="utf-8")
+    for old, new in changes:
+        text = text.replace(old, new)
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "files").mkdir()
+    for name in ("logo.svg", "regions.csv"):
+        (tmp_path / "files" / name).write_bytes((good / "files" / name).read_bytes())
+    with pytest.raises(ProfileError) as caught:
+        load_profile(tmp_path / "p.yaml")
+    assert [problem.field for problem in caught.value.problems] == fields
