@@ -88,7 +88,7 @@ def validate(
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        typer.echo("\n".join(summary_lines(summary)))
+        typer.echo(terminal_safe("\n".join(summary_lines(summary))))
 
 
 @app.command()
