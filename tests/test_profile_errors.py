@@ -311,6 +311,14 @@ EXPECTED = {
         "{bad}/files/logo-use-cycle.svg:1: branding.logo: logo 'logo-use-cycle.svg' has a <use> that repeats itself\n"
         "  hint: remove the circular <use> reference"
     ),
+    "logo-use-chain": (
+        "{bad}/files/logo-use-chain.svg:1: branding.logo: logo 'logo-use-chain.svg' nests elements and <use> references more than 256 levels deep\n"
+        "  hint: simplify the drawing"
+    ),
+    "yaml-too-deep": (
+        "{bad}/yaml-too-deep.yaml:3:75: profile nests values more than 64 levels deep\n"
+        "  hint: a profile nests a few levels; check the brackets and indentation"
+    ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
 
