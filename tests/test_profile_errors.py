@@ -27,6 +27,10 @@ EXPECTED = {
         "{bad}/attribute-duplicate-order.yaml:62:16: services[0].attributes[1].order: order 1 is already used by attributes[0]\n"
         "  hint: number the attributes 1, 2, 3, …"
     ),
+    "bidi-override": (
+        "{bad}/bidi-override.yaml:30:11: agencies[0].name: contains the text-direction control U+202E, which disguises text; remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)"
+    ),
     "colour-invalid": (
         "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here: expected a colour written as # and six hexadecimal digits\n"
         "  hint: write colours as #RRGGBB, e.g. #0B6E4F"
