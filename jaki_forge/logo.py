@@ -1,5 +1,4 @@
-"""The profile's logo: checked against an SVG allow-list or decoded as PNG, carried in the payload, and
-written with its app icons (rendered once here, never by the replica's server) into a rendered tree."""
+"""The profile's logo: checked (SVG allow-list, PNG fully decoded), carried in the payload, written with its icons."""
 
 from __future__ import annotations
 
