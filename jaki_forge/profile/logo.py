@@ -1,5 +1,4 @@
-"""The profile's logo: checked against an SVG allow-list or decoded as PNG, carried in the payload, and
-written with its app icons (rendered once here, never by the replica's server) into a rendered tree."""
+"""The profile's logo: checked (SVG allow-list, PNG fully decoded), carried in the payload, written with its icons."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from jaki_forge.errors import TemplateError
 MAX_LOGO_BYTES = 1024 * 1024  # 1 MiB, for SVG and PNG logos alike
 MAX_PIXELS = 2048 * 2048  # a PNG logo (or a picture embedded in an SVG logo) has at most this many pixels
 MAX_SVG_ELEMENTS = 10_000  # elements of the SVG, each <use> counting what it repeats
+MAX_SVG_DEPTH = 256  # nesting of elements, following <use> references
 RENDER_SECONDS = 60  # all icons of one logo, rendered in a child process that is killed past this
 STATIC_DIR = Path("app/static")
 ICON_DIR = STATIC_DIR / "icons"
@@ -221,6 +221,14 @@ def svg_problems(data: bytes, *, name: str) -> list[LogoProblem]:
                     root.sourceline,
                 )
             )
+        elif expanded < 0:
+            problems.append(
+                LogoProblem(
+                    f"logo '{name}' nests elements and <use> references more than {MAX_SVG_DEPTH} levels deep",
+                    "simplify the drawing",
+                    root.sourceline,
+                )
+            )
         elif expanded > MAX_SVG_ELEMENTS:
             problems.append(
                 LogoProblem(
@@ -315,18 +323,20 @@ def _css_problem(css: str, where: str) -> tuple[str, str] | None:
 
 
 def _expanded_size(root: Any) -> int | None:
-    """Elements drawn, each <use> counting what it repeats (None when a <use> repeats itself)."""
+    """Elements drawn, each <use> counting what it repeats (None when a <use> repeats itself, -1 when too deep)."""
     from lxml import etree
 
     ids = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
     sizes: dict[Any, int] = {}
     visiting: set[Any] = set()
 
-    def size(node: Any) -> int | None:
+    def size(node: Any, depth: int) -> int | None:
         if node in sizes:
             return sizes[node]
         if node in visiting:
             return None
+        if depth > MAX_SVG_DEPTH:  # chains of <use> deeper than any drawing needs
+            raise _TooDeep
         visiting.add(node)
         total = 1
         children = [child for child in node if isinstance(child.tag, str)]
@@ -334,7 +344,7 @@ def _expanded_size(root: Any) -> int | None:
         if etree.QName(node).localname == "use" and target.startswith("#") and target[1:] in ids:
             children.append(ids[target[1:]])
         for child in children:
-            part = size(child)
+            part = size(child, depth + 1)
             if part is None:
                 return None
             total += part
@@ -344,7 +354,14 @@ def _expanded_size(root: Any) -> int | None:
         sizes[node] = total
         return total
 
-    return size(root)
+    try:
+        return size(root, 0)
+    except _TooDeep:
+        return -1
+
+
+class _TooDeep(Exception):
+    """Elements and <use> references nest deeper than MAX_SVG_DEPTH."""
 
 
 def logo_payload(path: Path) -> dict[str, str | None]:
