@@ -22,6 +22,26 @@ def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
+def files(root: Path) -> dict[str, bytes]:
+    """Every file of a replica's working tree but git's own, with its bytes."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def identical_results(made: Path, work: Path, env: dict[str, str]) -> bool:
+    """Whether jaki-forge update and copier update leave the same files (copier leaves them uncommitted)."""
+    ours, theirs = work / "ours", work / "theirs"
+    for target in (ours, theirs):
+        shutil.copytree(made, target, symlinks=True)
+    subprocess.run([str(BIN / "jaki-forge"), "update", str(ours)], check=True, env=env, stdout=subprocess.DEVNULL)
+    command = [str(BIN / "copier"), "update", "--defaults", "--skip-answered", "--quiet", str(theirs)]
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    return files(ours) == files(theirs)
+
+
 def main() -> None:
     """Print the wall times of jaki-forge update and copier update of the same Lampung replica."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -64,9 +84,11 @@ def main() -> None:
             before=fresh,
             env=env,
         )
+        same = identical_results(made, work, env)
         shutil.rmtree(env["TMPDIR"], ignore_errors=True)
         print("Lampung replica, template 1.0.0 -> 1.1.0, scratch", env["TMPDIR"])
         print("\n".join(report(samples, baseline="copier update")))
+        print(f"same files as copier update: {'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":
