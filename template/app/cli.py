@@ -115,13 +115,16 @@ def serve(
         init_database(engine, get_profile(), force=False)
         engine.dispose()
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_served_app",
         factory=True,
         host=host,
         port=port,
         reload=reload,
         workers=workers,
         log_config=None,
+        # the app logs one line per request itself (app.access), in every worker
+        access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
 
 

@@ -17,8 +17,10 @@ from app.api.routes import health, open311
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
+from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
 from app.domain.storage import create_storage
+from app.failures import UNAVAILABLE_ERRORS, database_unavailable, server_error
 from app.web import install as install_web
 
 logger = logging.getLogger("app.access")
@@ -66,6 +68,9 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     install_web(app)
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(Open311Error, open311_error_handler)
+    for unavailable in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(Exception, server_error)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -92,3 +97,10 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         return response
 
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as each server worker process builds it: logging configured first."""
+    settings = get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    return create_app(settings)

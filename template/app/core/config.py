@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
     database_url: str = "sqlite:///var/app.db"
     database_schema: str | None = None
+    # connections per worker process; a request that waits longer than the timeout for one
+    # is answered 503 with Retry-After instead of queueing without end
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_timeout: float = Field(default=3.0, gt=0, le=60)
+    retry_after_seconds: int = Field(default=5, ge=1, le=3600)
+    # seconds the server waits for open requests after SIGTERM before it closes them
+    shutdown_timeout: int = Field(default=5, ge=0, le=120)
     access_token_expire_minutes: int = 60 * 24 * 7
     upload_max_bytes: int = 5 * 1024 * 1024
     max_photos: int = 3

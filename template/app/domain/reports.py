@@ -173,6 +173,9 @@ def file_report(
         address=(data.address or "").strip() or None,
         media_url=data.media_url,
         handling_agency_code=handling.agency.code,
+        # loaded already: the answer after commit needs no further query
+        service=service,
+        handling_agency=handling.agency,
         handling_region_code=handling.region.code,
         outside_authority=handling.outside_authority,
         is_public=data.is_public,

@@ -240,6 +240,14 @@ class WebContext:
         return self.render("error.html", status_code=status_code, title=title, detail=detail)
 
 
+def page_language(request: Request) -> str:
+    """The language a page for `request` is shown in."""
+    languages = request.app.state.profile.app.languages
+    return pick_language(
+        request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), languages
+    )[0]
+
+
 def _context(request: Request, session: Any) -> WebContext:
     state = request.app.state
     settings: Settings = state.settings

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ router = APIRouter(tags=["open311"])
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
+MAX_FORM_FIELDS = 200
 DEFAULT_WINDOW = timedelta(days=90)
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
@@ -231,21 +231,28 @@ def _file_request(
         raise Open311Error(status, error.message, fmt) from None
 
 
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """The posted form's text fields (files are not part of Open311 requests)."""
+    form_data = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    return {name: [str(v) for v in form_data.getlist(name)] for name in form_data}
+
+
+FormDep = Annotated[dict[str, list[str]], Depends(read_form)]
+
+
 @router.post("/requests.{fmt}")
-async def create_request(
-    request: Request,
+def create_request(
     session: SessionDep,
     settings: SettingsDep,
     profile: ProfileDep,
     storage: StorageDep,
+    form: FormDep,
     fmt: str,
 ) -> Response:
     """Submit a service request (form-encoded, api_key required)."""
     check_format(fmt)
-    form_data = await request.form()
-    form = {name: [str(v) for v in form_data.getlist(name)] for name in form_data}
-    report = await run_in_threadpool(
-        _file_request, session, form, fmt=fmt, settings=settings, profile=profile, storage=storage
+    report = _file_request(
+        session, form, fmt=fmt, settings=settings, profile=profile, storage=storage
     )
     notice = (
         f"Outside the province's authority: forwarded to {report.handling_agency.name}."
