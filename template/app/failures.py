@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 
 from app.api.open311 import respond
+from app.core.body_limit import BodyTooLarge
 from app.web.context import error_page, page_language
 from app.web.i18n import Translator
 
@@ -72,3 +73,15 @@ async def database_unavailable(request: Request, error: Exception) -> Response:
 async def server_error(request: Request, error: Exception) -> Response:
     """500 in the surface's format (the traceback is logged by the server)."""
     return failure_response(request, 500, key="error.server")
+
+
+def too_large_response(request: Request, error: BodyTooLarge) -> Response:
+    """413 for a body over the limit."""
+    logger.warning("request body too large", extra={"path": request.url.path, "limit": error.limit})
+    return failure_response(request, 413, key="error.too_large")
+
+
+async def body_too_large(request: Request, error: Exception) -> Response:
+    """413 for a body found too large while it was read."""
+    assert isinstance(error, BodyTooLarge)
+    return too_large_response(request, error)

@@ -14,13 +14,20 @@ from fastapi.responses import JSONResponse
 from app.api.open311 import Open311Error, open311_error_handler
 from app.api.router import build_api_router
 from app.api.routes import health, open311
+from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
 from app.domain.storage import create_storage
-from app.failures import UNAVAILABLE_ERRORS, database_unavailable, server_error
+from app.failures import (
+    UNAVAILABLE_ERRORS,
+    body_too_large,
+    database_unavailable,
+    server_error,
+    too_large_response,
+)
 from app.web import install as install_web
 
 logger = logging.getLogger("app.access")
@@ -70,7 +77,14 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.add_exception_handler(Open311Error, open311_error_handler)
     for unavailable in UNAVAILABLE_ERRORS:
         app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(Exception, server_error)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_photos * settings.upload_max_bytes + settings.max_body_bytes,
+        refuse=too_large_response,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

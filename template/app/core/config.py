@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     shutdown_timeout: int = Field(default=5, ge=0, le=120)
     access_token_expire_minutes: int = 60 * 24 * 7
     upload_max_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # bodies without photo uploads
     max_photos: int = 3
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path = Path("var/uploads")

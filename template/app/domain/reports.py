@@ -200,8 +200,8 @@ def file_report(
     try:
         for index, (media_type, content) in enumerate(photos, start=1):
             key = f"reports/{report.tracking_number}/{index}.{EXTENSIONS[media_type]}"
+            saved.append(key)  # before the write: a half-written file is cleaned up too
             storage.save(key, content, content_type=media_type)
-            saved.append(key)
             report.photos.append(
                 ReportPhoto(storage_key=key, content_type=media_type, size=len(content))
             )

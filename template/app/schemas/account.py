@@ -16,7 +16,8 @@ Email = Annotated[
         strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
     ),
 ]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+MAX_PASSWORD = 128
+Password = Annotated[str, Field(min_length=8, max_length=MAX_PASSWORD)]
 
 
 class Token(BaseModel):
@@ -30,7 +31,7 @@ class LoginRequest(BaseModel):
     """E-mail and password."""
 
     email: Email
-    password: str
+    password: Annotated[str, Field(max_length=MAX_PASSWORD)]
 
 
 class CitizenBase(BaseModel):
