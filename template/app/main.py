@@ -18,6 +18,7 @@ from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
+from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
 from app.domain.storage import create_storage
@@ -46,7 +47,7 @@ async def _app_error_handler(request: Request, error: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, *, profile: Profile | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment) and the generated profile."""
-    settings = settings or get_settings()
+    settings = with_secret_key(settings or get_settings())
     profile = profile or get_profile()
     engine = create_db_engine(settings)
 

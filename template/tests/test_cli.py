@@ -93,4 +93,4 @@ def test_placeholder_secret_in_production_stops_the_cli(
     finally:
         get_settings.cache_clear()
     assert stopped.value.code == 2
-    assert "SECRET_KEY is the placeholder 'changethis'" in capsys.readouterr().err
+    assert "SECRET_KEY is the published placeholder 'changethis'" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from pydantic_settings import (
 )
 
 PLACEHOLDER_SECRET = "changethis"
+MIN_SECRET_BYTES = 32
 CUSTOM_SETTINGS_FILE = Path(__file__).resolve().parent.parent / "custom" / "settings.toml"
 MODULE_NAMES = ("reports", "news", "prices", "integrations")
 
@@ -30,7 +31,9 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["local", "test", "production"] = "local"
-    secret_key: str = PLACEHOLDER_SECRET
+    # unset: a strong key is generated on first start and kept in INSTANCE_DIR (mode 0600)
+    secret_key: str | None = None
+    instance_dir: Path = Path("var")
     database_url: str = "sqlite:///var/app.db"
     database_schema: str | None = None
     # connections per worker process; a request that waits longer than the timeout for one
@@ -92,14 +95,29 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _unset_when_empty(cls, value: str | None) -> str | None:
+        """An empty SECRET_KEY means "not set": the instance key is used."""
+        return value.strip() or None if value is not None else None
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        """A production deployment must not sign tokens with the published placeholder."""
-        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+    def _refuse_weak_secret(self) -> Settings:
+        """No server signs tokens with the published placeholder or a short key."""
+        key = self.secret_key
+        if key is None:
+            return self
+        how = (
+            "set SECRET_KEY to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or leave it unset "
+            "to have one generated and kept in INSTANCE_DIR"
+        )
+        if key == PLACEHOLDER_SECRET:
+            raise ValueError(f"SECRET_KEY is the published placeholder {key!r}; {how}")
+        if len(key.encode()) < MIN_SECRET_BYTES and self.environment != "test":
             raise ValueError(
-                f"SECRET_KEY is the placeholder {PLACEHOLDER_SECRET!r} while "
-                "ENVIRONMENT=production; set SECRET_KEY to a long random value, e.g. the output "
-                "of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+                f"SECRET_KEY is {len(key.encode())} bytes long; it needs at least "
+                f"{MIN_SECRET_BYTES} bytes outside tests; {how}"
             )
         return self
 
