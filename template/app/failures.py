@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 
 from app.api.open311 import respond
 from app.core.body_limit import BodyTooLarge
+from app.core.ratelimit import RateLimited
 from app.web.context import error_page, page_language
 from app.web.i18n import Translator
 
@@ -85,3 +86,10 @@ async def body_too_large(request: Request, error: Exception) -> Response:
     """413 for a body found too large while it was read."""
     assert isinstance(error, BodyTooLarge)
     return too_large_response(request, error)
+
+
+async def too_many_requests(request: Request, error: Exception) -> Response:
+    """429 with Retry-After for a client over a rate limit."""
+    assert isinstance(error, RateLimited)
+    logger.warning("rate limited", extra={"path": request.url.path, "rule": error.rule})
+    return failure_response(request, 429, key="error.too_many", retry_after=error.retry_after)

@@ -21,6 +21,8 @@ from app.core.errors import AppError
 from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
+from app.core.ratelimit import RateLimited, RateLimits
+from app.core.ratelimit import create_storage as create_limit_storage
 from app.domain.storage import create_storage
 from app.failures import (
     UNAVAILABLE_ERRORS,
@@ -28,6 +30,7 @@ from app.failures import (
     database_unavailable,
     server_error,
     too_large_response,
+    too_many_requests,
 )
 from app.web import install as install_web
 
@@ -68,6 +71,9 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.state.sessionmaker = create_session_factory(engine)
     app.state.storage = create_storage(settings)
     app.state.modules = enabled_modules(profile, settings)
+    app.state.limits = RateLimits(
+        settings.rate_limits(), storage=create_limit_storage(engine, settings.redis_url)
+    )
 
     app.include_router(health.router)
     app.include_router(build_api_router(app.state.modules), prefix="/api")
@@ -79,6 +85,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     for unavailable in UNAVAILABLE_ERRORS:
         app.add_exception_handler(unavailable, database_unavailable)
     app.add_exception_handler(BodyTooLarge, body_too_large)
+    app.add_exception_handler(RateLimited, too_many_requests)
     app.add_exception_handler(Exception, server_error)
     app.add_middleware(
         BodySizeLimit,

@@ -27,6 +27,8 @@ from app.main import create_app
 from app.models import Officer, OfficerRole
 
 PASSWORD = "rahasia-uji-123"
+RATE_LIMITS = ("login_ip", "login_failures", "register_ip", "lookup_ip", "open311_post")
+RATE_LIMITS += ("report_post",)
 ALL_MODULES = {"reports": True, "news": True, "prices": True, "integrations": True}
 
 # 1x1 images: the smallest valid files of each accepted type.
@@ -221,6 +223,9 @@ def make_settings(database: tuple[str, str | None], tmp: Path, **overrides: Any)
         "max_photos": 3,
         "modules": ALL_MODULES,
         "log_json": False,
+        # the shared test app sees every test's requests from one address; the limits
+        # themselves are tested with apps of their own (tests/api/test_rate_limits.py)
+        **{f"rate_limit_{name}": "100000/minute" for name in RATE_LIMITS},
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.profile import Profile
 from app.core.security import read_access_token
+from app.domain.accounts import LoginGuard
 from app.domain.storage import Storage
 from app.models import Citizen, Officer, OfficerRole
 from app.schemas.common import Lang
@@ -38,7 +39,30 @@ def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
+def client_address(request: Request) -> str:
+    """The caller's IP address (behind a proxy: as the server's --forwarded-allow-ips trusts)."""
+    return request.client.host if request.client else "unknown"
+
+
+def login_guard(request: Request) -> LoginGuard:
+    """The rate limits a login from this caller goes through."""
+    return LoginGuard(limits=request.app.state.limits, client=client_address(request))
+
+
+def limit_by_address(rule: str) -> Callable[[Request], None]:
+    """A dependency counting each request against rate-limit `rule` for the caller's address."""
+
+    def check(request: Request) -> None:
+        request.app.state.limits.hit(rule, client_address(request))
+
+    return check
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+LoginGuardDep = Annotated[LoginGuard, Depends(login_guard)]
+LookupLimit = Depends(limit_by_address("lookup_ip"))
+RegisterLimit = Depends(limit_by_address("register_ip"))
+ReportLimit = Depends(limit_by_address("report_post"))
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ProfileDep = Annotated[Profile, Depends(get_app_profile)]
 StorageDep = Annotated[Storage, Depends(get_storage)]

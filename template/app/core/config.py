@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
@@ -54,6 +55,15 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
     s3_prefix: str = "reports/"
+    # rate limits in the `limits` notation ("20/minute", tiers joined with ";"), counted in
+    # the database shared by all workers, or in Redis when REDIS_URL is set
+    redis_url: str | None = None
+    rate_limit_login_ip: str = "30/minute"
+    rate_limit_login_failures: str = "5/5 minutes;20/hour;50/day"  # per account
+    rate_limit_register_ip: str = "10/hour"
+    rate_limit_lookup_ip: str = "60/minute"  # tracking numbers and access codes
+    rate_limit_open311_post: str = "120/minute"  # per API key
+    rate_limit_report_post: str = "30/minute"  # per IP, JSON API and web form
     log_level: str = "INFO"
     log_json: bool = True
     tracking_prefix: str | None = None
@@ -120,6 +130,34 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_BYTES} bytes outside tests; {how}"
             )
         return self
+
+    @field_validator(
+        "rate_limit_login_ip",
+        "rate_limit_login_failures",
+        "rate_limit_register_ip",
+        "rate_limit_lookup_ip",
+        "rate_limit_open311_post",
+        "rate_limit_report_post",
+    )
+    @classmethod
+    def _limits_notation(cls, value: str) -> str:
+        """Rate limits must parse, e.g. `20/minute` or `5/5 minutes;20/hour`."""
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write e.g. '20/minute' or '5/5 minutes;20/hour'"
+            ) from None
+        return value
+
+    def rate_limits(self) -> dict[str, str]:
+        """Every rate-limit rule by name."""
+        prefix = "rate_limit_"
+        return {
+            name[len(prefix) :]: getattr(self, name)
+            for name in type(self).model_fields
+            if name.startswith(prefix)
+        }
 
     @property
     def is_sqlite(self) -> bool:

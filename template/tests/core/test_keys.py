@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jwt
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -43,6 +44,7 @@ def test_set_key_is_used_as_it_is(tmp_path: Path) -> None:
     assert not (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_app_without_key_signs_with_its_instance_key(
     database: tuple[str, str | None],
     engine: Engine,
@@ -55,8 +57,9 @@ def test_app_without_key_signs_with_its_instance_key(
     )
     app = create_app(settings, profile=test_profile)
     assert app.state.settings.secret_key == (tmp_path / "i" / "secret_key").read_text().strip()
-    admin = add_officer(app.state.engine, password_hash, test_profile.province.code,
-                        role=OfficerRole.ADMIN)
+    admin = add_officer(
+        app.state.engine, password_hash, test_profile.province.code, role=OfficerRole.ADMIN
+    )
     claims = {"sub": f"officer:{admin.id}", "exp": 4102444800}
     with TestClient(app) as client:
         for known in ("changethis", ""):

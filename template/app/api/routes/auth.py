@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
-from app.api.deps import CurrentCitizen, SessionDep, SettingsDep
+from app.api.deps import (
+    CurrentCitizen,
+    LoginGuardDep,
+    RegisterLimit,
+    SessionDep,
+    SettingsDep,
+)
 from app.core.errors import ConflictError
 from app.core.security import create_access_token, hash_password
 from app.domain.accounts import authenticate
@@ -27,7 +33,12 @@ def _token(subject: str, settings: SettingsDep) -> Token:
     )
 
 
-@router.post("/register", response_model=CitizenPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=CitizenPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[RegisterLimit],
+)
 def register(session: SessionDep, body: CitizenCreate) -> Citizen:
     """Create a citizen account."""
     if session.scalar(select(Citizen.id).where(Citizen.email == body.email)) is not None:
@@ -44,18 +55,22 @@ def register(session: SessionDep, body: CitizenCreate) -> Citizen:
 
 
 @router.post("/login", response_model=Token)
-def login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
+def login(
+    session: SessionDep, settings: SettingsDep, guard: LoginGuardDep, body: LoginRequest
+) -> Token:
     """A bearer token for a citizen."""
-    citizen = authenticate(session, Citizen, body.email, body.password)
+    citizen = authenticate(session, Citizen, body.email, body.password, guard=guard)
     if citizen is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"citizen:{citizen.id}", settings)
 
 
 @router.post("/officer-login", response_model=Token)
-def officer_login(session: SessionDep, settings: SettingsDep, body: LoginRequest) -> Token:
+def officer_login(
+    session: SessionDep, settings: SettingsDep, guard: LoginGuardDep, body: LoginRequest
+) -> Token:
     """A bearer token for an officer."""
-    officer = authenticate(session, Officer, body.email, body.password)
+    officer = authenticate(session, Officer, body.email, body.password, guard=guard)
     if officer is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_LOGIN)
     return _token(f"officer:{officer.id}", settings)

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.deps import ProfileDep, SessionDep, SettingsDep, StorageDep
+from app.api.deps import LookupLimit, ProfileDep, SessionDep, SettingsDep, StorageDep
 from app.api.open311 import Open311Error, check_format, respond
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.profile import Profile
+from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import get_service, list_services, localise
 from app.domain.reports import NewReport, file_report
@@ -179,6 +180,7 @@ def _file_request(
     settings: Settings,
     profile: Profile,
     storage: Storage,
+    limits: RateLimits,
 ) -> Report:
     def one(name: str) -> str | None:
         values = form.get(name)
@@ -190,6 +192,7 @@ def _file_request(
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(api_key)))
     if key is None or not key.active:
         raise Open311Error(403, "The api_key is not valid.", fmt)
+    limits.hit("open311_post", str(key.id))
     service_code = one("service_code")
     if service_code is None:
         raise Open311Error(400, "service_code is required.", fmt)
@@ -242,6 +245,7 @@ FormDep = Annotated[dict[str, list[str]], Depends(read_form)]
 
 @router.post("/requests.{fmt}")
 def create_request(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     profile: ProfileDep,
@@ -252,7 +256,13 @@ def create_request(
     """Submit a service request (form-encoded, api_key required)."""
     check_format(fmt)
     report = _file_request(
-        session, form, fmt=fmt, settings=settings, profile=profile, storage=storage
+        session,
+        form,
+        fmt=fmt,
+        settings=settings,
+        profile=profile,
+        storage=storage,
+        limits=request.app.state.limits,
     )
     notice = (
         f"Outside the province's authority: forwarded to {report.handling_agency.name}."
@@ -316,7 +326,7 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
     return respond(fmt, "service_requests", docs)
 
 
-@router.get("/requests/{request_id}.{fmt}")
+@router.get("/requests/{request_id}.{fmt}", dependencies=[LookupLimit])
 def read_request(
     request: Request, session: SessionDep, profile: ProfileDep, request_id: str, fmt: str
 ) -> Response:
@@ -332,7 +342,7 @@ def read_request(
     return respond(fmt, "service_requests", [doc])
 
 
-@router.get("/tokens/{token}.{fmt}")
+@router.get("/tokens/{token}.{fmt}", dependencies=[LookupLimit])
 def read_token(session: SessionDep, token: str, fmt: str) -> Response:
     """The service request id behind a submission token."""
     check_format(fmt)

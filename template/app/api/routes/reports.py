@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from app.api.deps import (
     CurrentCitizen,
+    LookupLimit,
     OptionalCitizen,
     ProfileDep,
+    ReportLimit,
     SessionDep,
     SettingsDep,
     StorageDep,
@@ -53,7 +55,12 @@ def _read_photos(photos: list[UploadFile] | None, limit: int) -> list[tuple[str,
     return read
 
 
-@router.post("", response_model=ReportCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ReportCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[ReportLimit],
+)
 def create_report(
     session: SessionDep,
     settings: SettingsDep,
@@ -125,7 +132,7 @@ def read_my_reports(session: SessionDep, citizen: CurrentCitizen) -> list[Report
     return [ReportDetail.of(r, now=now) for r in session.scalars(stmt).unique()]
 
 
-@router.get("/{number}", response_model=ReportDetail)
+@router.get("/{number}", response_model=ReportDetail, dependencies=[LookupLimit])
 def read_report(
     session: SessionDep, number: str, citizen: OptionalCitizen, access_code: AccessCode = None
 ) -> ReportDetail:

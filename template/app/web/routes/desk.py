@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.api.deps import login_guard
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain import regions, workflow
 from app.domain.accounts import authenticate
@@ -151,7 +152,8 @@ def login(web: Web, form: CheckedForm) -> Response:
         body = LoginRequest(email=email, password=str(form.get("password") or ""))
     except ValidationError:
         return render_login(web, next_url=next_url, email=email, error=web.t("login.failed"))
-    officer = authenticate(web.session, Officer, body.email, body.password)
+    guard = login_guard(web.request)
+    officer = authenticate(web.session, Officer, body.email, body.password, guard=guard)
     if officer is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
     web.sign_in("officer", officer.id)

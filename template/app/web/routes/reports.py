@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from app.api.deps import ReportLimit
 from app.core.errors import AppError, InvalidError
 from app.custom import hooks
 from app.domain import regions
@@ -164,7 +165,7 @@ def _location(form: Any) -> str | None:
     return None
 
 
-@router.post("/report/{code}")
+@router.post("/report/{code}", dependencies=[ReportLimit])
 def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
     """File the report with the domain rules, then show its tracking number."""
     service = get_service(web.session, code, requestable=True)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
+from app.api.deps import LookupLimit
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain.reports import check_reporter, get_by_number, rate
 from app.domain.tracking import normalise_tracking_number
@@ -54,7 +55,7 @@ def track_form(web: Web, number: Annotated[str | None, Query(max_length=40)] = N
     return web.render("track_form.html", number=number or "", error=None)
 
 
-@router.get("/track/{number}")
+@router.get("/track/{number}", dependencies=[LookupLimit])
 def track(web: Web, number: str) -> Response:
     """Where a report stands."""
     try:
@@ -69,7 +70,7 @@ def track(web: Web, number: str) -> Response:
     return render_report(web, report)
 
 
-@router.post("/track/{number}/access")
+@router.post("/track/{number}/access", dependencies=[LookupLimit])
 def unlock(web: Web, number: str, form: CheckedForm) -> Response:
     """A guest reporter types the access code to see and rate the report on this device."""
     report = get_by_number(web.session, number)
