@@ -44,7 +44,7 @@ def test_init_db_create_admin_and_api_key(cli_env: str, profile: Profile) -> Non
             "--full-name",
             "Admin",
             "--password",
-            "kata-sandi-admin",
+            "kata-sandi-admin-baru",
         ],
     )
     assert admin.exit_code == 0, admin.output
@@ -57,7 +57,7 @@ def test_init_db_create_admin_and_api_key(cli_env: str, profile: Profile) -> Non
             "--full-name",
             "Admin",
             "--password",
-            "kata-sandi-admin",
+            "kata-sandi-admin-baru",
         ],
     )
     assert again.exit_code == 1

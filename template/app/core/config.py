@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     retry_after_seconds: int = Field(default=5, ge=1, le=3600)
     # seconds the server waits for open requests after SIGTERM before it closes them
     shutdown_timeout: int = Field(default=5, ge=0, le=120)
-    access_token_expire_minutes: int = 60 * 24 * 7
+    access_token_expire_minutes: int = 60 * 24 * 7  # citizens
+    officer_token_expire_minutes: int = 60 * 10  # officers: one working day
     upload_max_bytes: int = 5 * 1024 * 1024
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # bodies without photo uploads
     max_photos: int = 3

@@ -61,7 +61,7 @@ def login(web: Web, form: CheckedForm) -> Response:
     citizen = authenticate(web.session, Citizen, body.email, body.password, guard=guard)
     if citizen is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
-    web.sign_in("citizen", citizen.id)
+    web.sign_in(citizen)
     return web.redirect(next_url)
 
 
@@ -115,7 +115,7 @@ def register(web: Web, form: CheckedForm) -> Response:
     )
     web.session.add(citizen)
     web.session.commit()
-    web.sign_in("citizen", citizen.id)
+    web.sign_in(citizen)
     return web.redirect(next_url)
 
 

@@ -156,7 +156,7 @@ def login(web: Web, form: CheckedForm) -> Response:
     officer = authenticate(web.session, Officer, body.email, body.password, guard=guard)
     if officer is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
-    web.sign_in("officer", officer.id)
+    web.sign_in(officer)
     return web.redirect(next_url if next_url.startswith("/desk") else "/desk")
 
 
