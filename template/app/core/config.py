@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     access_token_expire_minutes: int = 60 * 24 * 7  # citizens
     officer_token_expire_minutes: int = 60 * 10  # officers: one working day
     upload_max_bytes: int = 5 * 1024 * 1024
+    upload_max_pixels: int = Field(default=40_000_000, ge=1)  # declared width x height
+    photo_max_side: int = Field(default=2560, ge=64)  # stored photos are scaled down to this
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # bodies without photo uploads
     max_photos: int = 3
     storage_backend: Literal["local", "s3"] = "local"

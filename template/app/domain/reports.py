@@ -19,7 +19,7 @@ from app.domain.catalogue import get_service
 from app.domain.sla import add_working_days
 from app.domain.storage import Storage
 from app.domain.tracking import new_tracking_number, tracking_prefix
-from app.domain.uploads import EXTENSIONS, check_photo
+from app.domain.uploads import EXTENSIONS, clean_photo
 from app.domain.workflow import OPEN_STATUSES, forward_record, record_transition
 from app.models import (
     Agency,
@@ -154,7 +154,13 @@ def file_report(
     if len(data.photos) > settings.max_photos:
         raise InvalidError(f"At most {settings.max_photos} photos can be attached to a report.")
     photos = [
-        (check_photo(content, filename=name, max_bytes=settings.upload_max_bytes), content)
+        clean_photo(
+            content,
+            filename=name,
+            max_bytes=settings.upload_max_bytes,
+            max_pixels=settings.upload_max_pixels,
+            max_side=settings.photo_max_side,
+        )
         for name, content in data.photos
     ]
     attributes = validate_attributes(service.attributes, data.attributes)

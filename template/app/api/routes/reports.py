@@ -19,6 +19,7 @@ from app.api.deps import (
     SettingsDep,
     StorageDep,
 )
+from app.api.photos import photo_response
 from app.core.errors import InvalidError, NotFoundError
 from app.custom import hooks
 from app.domain.reports import NewReport, check_reporter, file_report, get_by_number, rate
@@ -170,4 +171,5 @@ def read_photo(
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
-    return Response(content=storage.load(photo.storage_key), media_type=photo.content_type)
+    content = storage.load(photo.storage_key)
+    return photo_response(content, photo.content_type, name=f"{report.tracking_number}-{photo.id}")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api.deps import login_guard
+from app.api.photos import photo_response
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain import regions, workflow
 from app.domain.accounts import authenticate
@@ -345,4 +346,4 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
     if item is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
-    return Response(content, media_type=item.content_type, headers={"Cache-Control": "private"})
+    return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")

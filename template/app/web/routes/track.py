@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from app.api.deps import LookupLimit
+from app.api.photos import photo_response
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain.reports import check_reporter, get_by_number, rate
 from app.domain.tracking import normalise_tracking_number
@@ -111,7 +112,7 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
     if item is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
-    return Response(content, media_type=item.content_type, headers={"Cache-Control": "private"})
+    return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")
 
 
 @router.get("/my-reports")
