@@ -34,7 +34,6 @@ RATE_LIMITS += ("report_post",)
 ALL_MODULES = {"reports": True, "news": True, "prices": True, "integrations": True}
 
 
-
 def image_bytes(fmt: str, size: tuple[int, int] = (4, 3), **options: Any) -> bytes:
     """A small real image in `fmt` (JPEG, PNG or WEBP), with any extra save `options`."""
     out = io.BytesIO()

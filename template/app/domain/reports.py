@@ -35,6 +35,7 @@ from app.models import (
 )
 
 MAX_DESCRIPTION = 5000
+PUBLIC_COORDINATE_DECIMALS = 3  # 0.001 degree: about 110 m
 # Channels where a reporter who is not logged in must leave a contact (Open311 clients are
 # identified by their API key instead).
 GUEST_CONTACT_SOURCES: frozenset[ReportSource] = frozenset({ReportSource.API, ReportSource.WEB})
@@ -63,6 +64,7 @@ class NewReport:
     photos: list[tuple[str, bytes]] = field(default_factory=list)
     media_url: str | None = None
     is_public: bool = False
+    exact_location_public: bool = False
     anonymous: bool = False
     citizen: Citizen | None = None
     contact_name: str | None = None
@@ -185,6 +187,7 @@ def file_report(
         handling_region_code=handling.region.code,
         outside_authority=handling.outside_authority,
         is_public=data.is_public,
+        exact_location_public=data.exact_location_public,
         anonymous=data.anonymous,
         citizen_id=data.citizen.id if data.citizen else None,
         contact_name=data.contact_name,
@@ -219,6 +222,26 @@ def file_report(
             storage.delete(key)
         raise
     return FiledReport(report=report, access_code=access_code)
+
+
+@dataclass(frozen=True)
+class PublicLocation:
+    """Where a public report is, as anyone may see it."""
+
+    lat: float | None
+    long: float | None
+    address: str | None
+
+
+def public_location(report: Report) -> PublicLocation:
+    """Coordinates rounded to about 100 m and no street address, unless the reporter allowed."""
+    if report.exact_location_public:
+        return PublicLocation(report.lat, report.long, report.address)
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
+
+    return PublicLocation(rounded(report.lat), rounded(report.long), None)
 
 
 def get_by_number(session: Session, number: str) -> Report:

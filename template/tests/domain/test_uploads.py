@@ -10,9 +10,7 @@ from tests.conftest import JPEG, PNG, WEBP
 
 
 def clean(data: bytes, *, filename: str = "x", max_pixels: int = 10_000) -> tuple[str, bytes]:
-    return clean_photo(
-        data, filename=filename, max_bytes=1000, max_pixels=max_pixels, max_side=64
-    )
+    return clean_photo(data, filename=filename, max_bytes=1000, max_pixels=max_pixels, max_side=64)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from app.core.profile import Profile
 from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import get_service, list_services, localise
-from app.domain.reports import NewReport, file_report
+from app.domain.reports import NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, Service, utcnow
@@ -81,6 +81,7 @@ def _attribute_doc(attribute: dict[str, Any], lang: str) -> dict[str, Any]:
 def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) -> dict[str, Any]:
     """A service request; private reports show status and dates but no content or place."""
     public = report.is_public
+    place = public_location(report)
     media_url = report.media_url
     if report.photos:
         media_url = str(
@@ -101,11 +102,11 @@ def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) 
         "requested_datetime": _iso(report.created_at, timezone),
         "updated_datetime": _iso(report.updated_at, timezone),
         "expected_datetime": _iso(report.due_at, timezone),
-        "address": report.address if public else None,
+        "address": place.address if public else None,
         "address_id": report.region_code if public else None,
         "zipcode": None,
-        "lat": report.lat if public else None,
-        "long": report.long if public else None,
+        "lat": place.lat if public else None,
+        "long": place.long if public else None,
         "media_url": media_url if public else None,
     }
 
@@ -299,6 +300,8 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
     if ids:
         stmt = stmt.where(Report.tracking_number.in_(ids))
     else:
+        # a list shows public reports only; a private one is found by its number alone
+        stmt = stmt.where(Report.is_public.is_(True))
         codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
         if codes:
             stmt = stmt.where(Report.service_code.in_(codes))

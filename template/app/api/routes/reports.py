@@ -76,6 +76,9 @@ def create_report(
     address: Annotated[str | None, Form(max_length=500)] = None,
     attributes: Annotated[str | None, Form(description="JSON object: code -> value.")] = None,
     is_public: Annotated[bool, Form()] = False,
+    exact_location_public: Annotated[
+        bool, Form(description="Show exact coordinates and address in the public report.")
+    ] = False,
     anonymous: Annotated[bool, Form()] = False,
     contact_name: Annotated[str | None, Form(max_length=200)] = None,
     contact_email: Annotated[str | None, Form(max_length=320)] = None,
@@ -93,6 +96,7 @@ def create_report(
         attributes=_parse_attributes(attributes),
         photos=_read_photos(photos, settings.upload_max_bytes),
         is_public=is_public,
+        exact_location_public=exact_location_public,
         anonymous=anonymous,
         citizen=citizen,
         contact_name=contact_name or (citizen.full_name if citizen else None),

@@ -181,6 +181,7 @@ def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
             attributes=_attributes(service, form),
             photos=_photos(form, web.settings.upload_max_bytes),
             is_public=form.get("is_public") == "on",
+            exact_location_public=form.get("exact_location_public") == "on",
             anonymous=form.get("anonymous") == "on",
             citizen=citizen,
             contact_name=_text(form, "contact_name") or (citizen.full_name if citizen else None),
