@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from app.api.docs import install_docs
 from app.api.open311 import Open311Error, open311_error_handler
 from app.api.router import build_api_router
 from app.api.routes import health, open311
+from app.core.access_log import AccessLog
 from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
+from app.core.headers import SecurityHeaders, security_headers
 from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
@@ -34,7 +35,7 @@ from app.failures import (
 )
 from app.web import install as install_web
 
-logger = logging.getLogger("app.access")
+OPENAPI_URL = "/openapi.json"
 
 
 def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
@@ -59,11 +60,15 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         yield
         engine.dispose()
 
+    docs = settings.api_docs_enabled
     app = FastAPI(
         title=profile.app.name,
         description=profile.app.tagline.get("id") if profile.app.tagline else None,
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url=OPENAPI_URL if docs else None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.profile = profile
@@ -80,6 +85,8 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     if app.state.modules["reports"]:
         app.include_router(open311.router, prefix="/open311/v2")
     install_web(app)
+    if docs:
+        install_docs(app, openapi_url=OPENAPI_URL)
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(Open311Error, open311_error_handler)
     for unavailable in UNAVAILABLE_ERRORS:
@@ -101,23 +108,9 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
             allow_headers=["*"],
         )
 
-    @app.middleware("http")
-    async def log_requests(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            },
-        )
-        return response
-
+    production = settings.environment == "production"
+    app.add_middleware(SecurityHeaders, headers=security_headers(hsts=production))
+    app.add_middleware(AccessLog)
     return app
 
 

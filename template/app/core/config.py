@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     modules: dict[str, bool] = {}
     cors_origins: list[str] = []
     open311_contact: str | None = None
+    api_docs: bool | None = None  # /docs and /openapi.json; None = on outside production
     cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
 
     @classmethod
@@ -161,6 +162,11 @@ class Settings(BaseSettings):
             for name in type(self).model_fields
             if name.startswith(prefix)
         }
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether the API docs are served."""
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def is_sqlite(self) -> bool:
