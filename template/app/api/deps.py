@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,34 @@ def limit_by_address(rule: str) -> Callable[[Request], None]:
     return check
 
 
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+def idempotency_key(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="A unique key per report: a retry with the same key files nothing new.",
+        ),
+    ] = None,
+) -> str | None:
+    """The client's Idempotency-Key (quotes of the structured-field form removed), if sent."""
+    if value is None:
+        return None
+    key = value.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            "Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.",
+        )
+    return key
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+IdempotencyKeyDep = Annotated[str | None, Depends(idempotency_key)]
 LoginGuardDep = Annotated[LoginGuard, Depends(login_guard)]
 LookupLimit = Depends(limit_by_address("lookup_ip"))
 RegisterLimit = Depends(limit_by_address("register_ip"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -72,14 +75,75 @@ class NewReport:
     contact_phone: str | None = None
     source: str = ReportSource.API
     api_key_id: int | None = None
+    # a client's Idempotency-Key and whose it is (API key, citizen or guests)
+    idempotency_key: str | None = None
+    idempotency_scope: str | None = None
+
+    def fingerprint(self) -> str:
+        """A digest of everything submitted: a retry must send the same."""
+        content = {
+            name: getattr(self, name)
+            for name in (
+                "service_code",
+                "description",
+                "region_code",
+                "lat",
+                "long",
+                "address",
+                "attributes",
+                "media_url",
+                "is_public",
+                "exact_location_public",
+                "anonymous",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "source",
+                "api_key_id",
+            )
+        }
+        content["citizen"] = self.citizen.id if self.citizen else None
+        content["photos"] = [hashlib.sha256(data).hexdigest() for _, data in self.photos]
+        canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class FiledReport:
-    """A stored report and, for guest reports, the access code shown to the reporter once."""
+    """A stored report and, for guest reports, the access code shown to the reporter once.
+
+    `replayed` is true when an Idempotency-Key matched a report filed before: the same report
+    is answered again (a guest gets a fresh access code, the first answer may have been lost).
+    """
 
     report: Report
     access_code: str | None
+    replayed: bool = False
+
+
+def _replay(session: Session, data: NewReport, fingerprint: str) -> FiledReport | None:
+    """The earlier report filed with the same Idempotency-Key, or None."""
+    if data.idempotency_key is None:
+        return None
+    report = session.scalar(
+        select(Report).where(
+            Report.idempotency_scope == data.idempotency_scope,
+            Report.idempotency_key == data.idempotency_key,
+        )
+    )
+    if report is None:
+        return None
+    if report.idempotency_fingerprint != fingerprint:
+        raise InvalidError(
+            "This Idempotency-Key was already used for a different report; "
+            "use a new key for a new report."
+        )
+    access_code = None
+    if report.access_code_hash is not None:
+        access_code = new_secret(9)
+        report.access_code_hash = hash_secret(access_code)
+        session.commit()
+    return FiledReport(report=report, access_code=access_code, replayed=True)
 
 
 def route(session: Session, service: Service, *, location: Region | None, province: str) -> Route:
@@ -145,6 +209,10 @@ def file_report(
 ) -> FiledReport:
     """Validate, route and store a new report (status Menunggu) with its photos."""
     now = now or utcnow()
+    fingerprint = data.fingerprint()
+    replayed = _replay(session, data, fingerprint)
+    if replayed is not None:
+        return replayed
     service = get_service(session, data.service_code, requestable=True)
     description = data.description.strip()
     if not description:
@@ -199,6 +267,9 @@ def file_report(
         created_at=now,
         updated_at=now,
         due_at=add_working_days(now, service.sla_days, timezone=profile.province.timezone),
+        idempotency_scope=data.idempotency_scope if data.idempotency_key else None,
+        idempotency_key=data.idempotency_key,
+        idempotency_fingerprint=fingerprint if data.idempotency_key else None,
     )
     record_transition(report, ReportStatus.MENUNGGU, note=None, actor="reporter")
     report.transitions[0].created_at = now
@@ -216,10 +287,15 @@ def file_report(
             )
         session.add(report)
         session.commit()
-    except Exception:
+    except Exception as error:
         session.rollback()
         for key in saved:
             storage.delete(key)
+        if isinstance(error, IntegrityError) and data.idempotency_key:
+            # the same key was filed concurrently: answer with that report
+            replayed = _replay(session, data, fingerprint)
+            if replayed is not None:
+                return replayed
         raise
     return FiledReport(report=report, access_code=access_code)
 

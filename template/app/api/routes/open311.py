@@ -11,7 +11,14 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.deps import LookupLimit, ProfileDep, SessionDep, SettingsDep, StorageDep
+from app.api.deps import (
+    IdempotencyKeyDep,
+    LookupLimit,
+    ProfileDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from app.api.open311 import Open311Error, check_format, respond
 from app.core.config import Settings
 from app.core.errors import AppError
@@ -19,7 +26,7 @@ from app.core.profile import Profile
 from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import get_service, list_services, localise
-from app.domain.reports import NewReport, file_report, public_location
+from app.domain.reports import FiledReport, NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, Service, utcnow
@@ -182,7 +189,8 @@ def _file_request(
     profile: Profile,
     storage: Storage,
     limits: RateLimits,
-) -> Report:
+    idempotency: str | None,
+) -> FiledReport:
     def one(name: str) -> str | None:
         values = form.get(name)
         return values[0].strip() if values and values[0].strip() else None
@@ -225,11 +233,11 @@ def _file_request(
         contact_phone=one("phone"),
         source="open311",
         api_key_id=key.id,
+        idempotency_key=idempotency,
+        idempotency_scope=f"open311:{key.id}",
     )
     try:
-        return file_report(
-            session, data, settings=settings, profile=profile, storage=storage
-        ).report
+        return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
         status = 404 if error.status_code == 404 else 400
         raise Open311Error(status, error.message, fmt) from None
@@ -252,11 +260,12 @@ def create_request(
     profile: ProfileDep,
     storage: StorageDep,
     form: FormDep,
+    idempotency: IdempotencyKeyDep,
     fmt: str,
 ) -> Response:
     """Submit a service request (form-encoded, api_key required)."""
     check_format(fmt)
-    report = _file_request(
+    filed = _file_request(
         session,
         form,
         fmt=fmt,
@@ -264,7 +273,9 @@ def create_request(
         profile=profile,
         storage=storage,
         limits=request.app.state.limits,
+        idempotency=idempotency,
     )
+    report = filed.report
     notice = (
         f"Outside the province's authority: forwarded to {report.handling_agency.name}."
         if report.outside_authority
@@ -278,7 +289,10 @@ def create_request(
             "account_id": None,
         }
     ]
-    return respond(fmt, "service_requests", document, status_code=201)
+    answer = respond(fmt, "service_requests", document, status_code=201)
+    if filed.replayed:
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 def _parse_datetime(value: str, name: str, *, fmt: str, timezone: str) -> datetime:

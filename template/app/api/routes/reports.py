@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.api.deps import (
     CurrentCitizen,
+    IdempotencyKeyDep,
     LookupLimit,
     OptionalCitizen,
     ProfileDep,
@@ -22,7 +23,14 @@ from app.api.deps import (
 from app.api.photos import photo_response
 from app.core.errors import InvalidError, NotFoundError
 from app.custom import hooks
-from app.domain.reports import NewReport, check_reporter, file_report, get_by_number, rate
+from app.domain.reports import (
+    FiledReport,
+    NewReport,
+    check_reporter,
+    file_report,
+    get_by_number,
+    rate,
+)
 from app.models import Report, utcnow
 from app.schemas.report import RatingCreate, ReportCreated, ReportDetail
 
@@ -56,6 +64,20 @@ def _read_photos(photos: list[UploadFile] | None, limit: int) -> list[tuple[str,
     return read
 
 
+def _created(filed: FiledReport) -> ReportCreated:
+    report = filed.report
+    return ReportCreated(
+        tracking_number=report.tracking_number,
+        status=report.status,
+        created_at=report.created_at,
+        due_at=report.due_at,
+        outside_authority=report.outside_authority,
+        handling_agency=report.handling_agency.name,
+        handling_region_code=report.handling_region_code,
+        access_code=filed.access_code,
+    )
+
+
 @router.post(
     "",
     response_model=ReportCreated,
@@ -63,7 +85,9 @@ def _read_photos(photos: list[UploadFile] | None, limit: int) -> list[tuple[str,
     dependencies=[ReportLimit],
 )
 def create_report(
+    response: Response,
     session: SessionDep,
+    idempotency: IdempotencyKeyDep,
     settings: SettingsDep,
     profile: ProfileDep,
     storage: StorageDep,
@@ -102,9 +126,14 @@ def create_report(
         contact_name=contact_name or (citizen.full_name if citizen else None),
         contact_email=contact_email or (citizen.email if citizen else None),
         contact_phone=contact_phone or (citizen.phone if citizen else None),
+        idempotency_key=idempotency,
+        idempotency_scope=f"citizen:{citizen.id}" if citizen else "guest",
     )
     filed = file_report(session, data, settings=settings, profile=profile, storage=storage)
     report = filed.report
+    if filed.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+        return _created(filed)
     try:
         hooks.on_report_created(report)
     except Exception:
@@ -113,16 +142,7 @@ def create_report(
         "report filed",
         extra={"tracking_number": report.tracking_number, "service": report.service_code},
     )
-    return ReportCreated(
-        tracking_number=report.tracking_number,
-        status=report.status,
-        created_at=report.created_at,
-        due_at=report.due_at,
-        outside_authority=report.outside_authority,
-        handling_agency=report.handling_agency.name,
-        handling_region_code=report.handling_region_code,
-        access_code=filed.access_code,
-    )
+    return _created(filed)
 
 
 @router.get("/mine", response_model=list[ReportDetail])
