@@ -36,6 +36,7 @@ from app.failures import (
 from app.web import install as install_web
 
 OPENAPI_URL = "/openapi.json"
+LIMITS_POOL_SIZE = 4
 
 
 def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
@@ -54,11 +55,15 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     settings = with_secret_key(settings or get_settings())
     profile = profile or get_profile()
     engine = create_db_engine(settings)
+    # rate-limit counters get connections of their own: a request holding a connection never
+    # waits for a second one from the same pool (which could starve the pool under load)
+    limits_engine = create_db_engine(settings, pool_size=LIMITS_POOL_SIZE)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        limits_engine.dispose()
 
     docs = settings.api_docs_enabled
     app = FastAPI(
@@ -77,7 +82,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.state.storage = create_storage(settings)
     app.state.modules = enabled_modules(profile, settings)
     app.state.limits = RateLimits(
-        settings.rate_limits(), storage=create_limit_storage(engine, settings.redis_url)
+        settings.rate_limits(), storage=create_limit_storage(limits_engine, settings.redis_url)
     )
 
     app.include_router(health.router)
