@@ -123,7 +123,10 @@ class RateLimits:
         """Count one request against every tier of rule `name`; RateLimited when over one."""
         client = _client(keys)
         for item in self.rules[name]:
-            if not self.limiter.hit(item, name, client):
+            # a client already over the limit costs a read, not a write (floods stay cheap)
+            if not self.limiter.test(item, name, client) or not self.limiter.hit(
+                item, name, client
+            ):
                 raise RateLimited(name, self._retry_after(item, name, client))
 
     def check(self, name: str, *keys: str) -> None:
