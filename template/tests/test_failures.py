@@ -196,3 +196,19 @@ def test_unexpected_errors_answer_in_each_surface_format(
         assert page.status_code == 500
         assert page.headers["content-type"].startswith("text/html")
         assert "Terjadi kesalahan" in page.text
+
+
+def test_stopped_postgresql_answers_503_in_each_format(
+    tmp_path: Path, test_profile: Profile, settings: Settings
+) -> None:
+    pytest.importorskip("psycopg")
+    # nothing listens on port 1: the same refusal as a stopped database server
+    stopped = settings.model_copy(
+        update={
+            "database_url": "postgresql+psycopg://postgres@127.0.0.1:1/stopped",
+            "database_schema": None,
+        }
+    )
+    app = create_app(stopped, profile=test_profile)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        _check(_answers(client), retry_after=5)
