@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.core.config import get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
+from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import get_profile
 from app.core.security import hash_secret, new_secret
@@ -110,18 +111,22 @@ def serve(
 
     settings = get_settings()
     configure_logging(settings.log_level, json_output=settings.log_json)
+    with_secret_key(settings)  # generated once here, before the workers read it
     if init if init is not None else settings.is_sqlite:
         engine = create_db_engine(settings)
         init_database(engine, get_profile(), force=False)
         engine.dispose()
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_served_app",
         factory=True,
         host=host,
         port=port,
         reload=reload,
         workers=workers,
         log_config=None,
+        # the app logs one line per request itself (app.access), in every worker
+        access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
 
 

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from app.api.docs import install_docs
 from app.api.open311 import Open311Error, open311_error_handler
 from app.api.router import build_api_router
 from app.api.routes import health, open311
+from app.core.access_log import AccessLog
+from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
+from app.core.headers import SecurityHeaders, security_headers
+from app.core.keys import with_secret_key
+from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
+from app.core.ratelimit import RateLimited, RateLimits
+from app.core.ratelimit import create_storage as create_limit_storage
 from app.domain.storage import create_storage
+from app.failures import (
+    UNAVAILABLE_ERRORS,
+    body_too_large,
+    database_unavailable,
+    server_error,
+    too_large_response,
+    too_many_requests,
+)
 from app.web import install as install_web
 
-logger = logging.getLogger("app.access")
+OPENAPI_URL = "/openapi.json"
+LIMITS_POOL_SIZE = 4
 
 
 def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
@@ -37,20 +52,28 @@ async def _app_error_handler(request: Request, error: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, *, profile: Profile | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment) and the generated profile."""
-    settings = settings or get_settings()
+    settings = with_secret_key(settings or get_settings())
     profile = profile or get_profile()
     engine = create_db_engine(settings)
+    # rate-limit counters get connections of their own: a request holding a connection never
+    # waits for a second one from the same pool (which could starve the pool under load)
+    limits_engine = create_db_engine(settings, pool_size=LIMITS_POOL_SIZE)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        limits_engine.dispose()
 
+    docs = settings.api_docs_enabled
     app = FastAPI(
         title=profile.app.name,
         description=profile.app.tagline.get("id") if profile.app.tagline else None,
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url=OPENAPI_URL if docs else None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.profile = profile
@@ -58,14 +81,30 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.state.sessionmaker = create_session_factory(engine)
     app.state.storage = create_storage(settings)
     app.state.modules = enabled_modules(profile, settings)
+    app.state.limits = RateLimits(
+        settings.rate_limits(), storage=create_limit_storage(limits_engine, settings.redis_url)
+    )
 
     app.include_router(health.router)
     app.include_router(build_api_router(app.state.modules), prefix="/api")
     if app.state.modules["reports"]:
         app.include_router(open311.router, prefix="/open311/v2")
     install_web(app)
+    if docs:
+        install_docs(app, openapi_url=OPENAPI_URL)
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(Open311Error, open311_error_handler)
+    for unavailable in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(BodyTooLarge, body_too_large)
+    app.add_exception_handler(RateLimited, too_many_requests)
+    app.add_exception_handler(Exception, server_error)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_photos * settings.upload_max_bytes + settings.max_body_bytes,
+        refuse=too_large_response,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -74,21 +113,14 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
             allow_headers=["*"],
         )
 
-    @app.middleware("http")
-    async def log_requests(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        logger.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            },
-        )
-        return response
-
+    production = settings.environment == "production"
+    app.add_middleware(SecurityHeaders, headers=security_headers(hsts=production))
+    app.add_middleware(AccessLog)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as each server worker process builds it: logging configured first."""
+    settings = get_settings()
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    return create_app(settings)

@@ -6,6 +6,7 @@ workflow tests behave the same for every province; regions always come from the 
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
@@ -27,18 +29,21 @@ from app.main import create_app
 from app.models import Officer, OfficerRole
 
 PASSWORD = "rahasia-uji-123"
+RATE_LIMITS = ("login_ip", "login_failures", "register_ip", "lookup_ip", "open311_post")
+RATE_LIMITS += ("report_post",)
 ALL_MODULES = {"reports": True, "news": True, "prices": True, "integrations": True}
 
-# 1x1 images: the smallest valid files of each accepted type.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-WEBP = (
-    b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00"
-    b"\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
-)
+
+def image_bytes(fmt: str, size: tuple[int, int] = (4, 3), **options: Any) -> bytes:
+    """A small real image in `fmt` (JPEG, PNG or WEBP), with any extra save `options`."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, fmt, **options)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+WEBP = image_bytes("WEBP")
 
 
 def _text(value: str) -> dict[str, str]:
@@ -221,6 +226,9 @@ def make_settings(database: tuple[str, str | None], tmp: Path, **overrides: Any)
         "max_photos": 3,
         "modules": ALL_MODULES,
         "log_json": False,
+        # the shared test app sees every test's requests from one address; the limits
+        # themselves are tested with apps of their own (tests/api/test_rate_limits.py)
+        **{f"rate_limit_{name}": "100000/minute" for name in RATE_LIMITS},
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

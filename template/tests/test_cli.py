@@ -44,7 +44,7 @@ def test_init_db_create_admin_and_api_key(cli_env: str, profile: Profile) -> Non
             "--full-name",
             "Admin",
             "--password",
-            "kata-sandi-admin",
+            "kata-sandi-admin-baru",
         ],
     )
     assert admin.exit_code == 0, admin.output
@@ -57,7 +57,7 @@ def test_init_db_create_admin_and_api_key(cli_env: str, profile: Profile) -> Non
             "--full-name",
             "Admin",
             "--password",
-            "kata-sandi-admin",
+            "kata-sandi-admin-baru",
         ],
     )
     assert again.exit_code == 1
@@ -93,4 +93,4 @@ def test_placeholder_secret_in_production_stops_the_cli(
     finally:
         get_settings.cache_clear()
     assert stopped.value.code == 2
-    assert "SECRET_KEY is the placeholder 'changethis'" in capsys.readouterr().err
+    assert "SECRET_KEY is the published placeholder 'changethis'" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_region_search.py"
@@ -18,3 +19,25 @@ def test_bench_script_runs(capsys) -> None:
     assert "synthetic: 3000 regions seeded" in capsys.readouterr().out
     # generous bound: an indexed prefix range answers in a few milliseconds
     assert max(results["synthetic"].values()) < 250
+
+
+def test_load_bench_serves_measures_and_stops(capsys) -> None:
+    script = SCRIPT.parent / "bench_load.py"
+    spec = importlib.util.spec_from_file_location("bench_load", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+        results = module.main(["--clients", "2", "--duration", "0.5"])
+    finally:
+        del sys.modules[spec.name]
+    assert [(r.scenario, r.clients) for r in results] == [
+        ("services", 2),
+        ("home", 2),
+        ("open311-post", 2),
+    ]
+    assert all(r.row()["requests"] > 0 and r.errors == 0 for r in results)
+    assert {s for r in results for s in r.statuses} == {"200", "201"}
+    assert "open311-post" in capsys.readouterr().out

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.profile import Profile
-from app.core.security import read_access_token
+from app.domain.accounts import LoginGuard
+from app.domain.sessions import KINDS, Account, resolve, subject_kind
 from app.domain.storage import Storage
 from app.models import Citizen, Officer, OfficerRole
 from app.schemas.common import Lang
@@ -38,7 +40,57 @@ def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
+def client_address(request: Request) -> str:
+    """The caller's IP address (behind a proxy: as the server's --forwarded-allow-ips trusts)."""
+    return request.client.host if request.client else "unknown"
+
+
+def login_guard(request: Request) -> LoginGuard:
+    """The rate limits a login from this caller goes through."""
+    return LoginGuard(limits=request.app.state.limits, client=client_address(request))
+
+
+def limit_by_address(rule: str) -> Callable[[Request], None]:
+    """A dependency counting each request against rate-limit `rule` for the caller's address."""
+
+    def check(request: Request) -> None:
+        request.app.state.limits.hit(rule, client_address(request))
+
+    return check
+
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+def idempotency_key(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="A unique key per report: a retry with the same key files nothing new.",
+        ),
+    ] = None,
+) -> str | None:
+    """The client's Idempotency-Key (quotes of the structured-field form removed), if sent."""
+    if value is None:
+        return None
+    key = value.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            "Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.",
+        )
+    return key
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+IdempotencyKeyDep = Annotated[str | None, Depends(idempotency_key)]
+LoginGuardDep = Annotated[LoginGuard, Depends(login_guard)]
+LookupLimit = Depends(limit_by_address("lookup_ip"))
+RegisterLimit = Depends(limit_by_address("register_ip"))
+ReportLimit = Depends(limit_by_address("report_post"))
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ProfileDep = Annotated[Profile, Depends(get_app_profile)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
@@ -56,33 +108,35 @@ def _unauthorised(detail: str) -> HTTPException:
     )
 
 
-def _subject(credentials: HTTPAuthorizationCredentials | None, settings: Settings) -> str | None:
+_ENDED = "This session has ended (logged out or password changed) or the account is disabled."
+
+
+def _session_account(
+    session: Session,
+    settings: Settings,
+    credentials: HTTPAuthorizationCredentials | None,
+    model: type[Account],
+) -> Account | None:
+    """The account of a bearer token of `model`'s kind; None without one or for another kind."""
     if credentials is None:
         return None
-    subject = read_access_token(credentials.credentials, secret_key=settings.secret_key)
-    if subject is None:
+    assert settings.secret_key is not None
+    kind = subject_kind(credentials.credentials, secret_key=settings.secret_key)
+    if kind is None:
         raise _unauthorised("The bearer token is invalid or has expired; log in again.")
-    return subject
-
-
-def _account_id(subject: str | None, kind: str) -> int | None:
-    if subject is None:
+    if KINDS.get(kind) is not model:
         return None
-    prefix, _, value = subject.partition(":")
-    return int(value) if prefix == kind and value.isdigit() else None
+    account = resolve(session, credentials.credentials, model, secret_key=settings.secret_key)
+    if account is None:
+        raise _unauthorised(_ENDED + " Log in again.")
+    return account
 
 
 def get_optional_citizen(
     session: SessionDep, settings: SettingsDep, credentials: CredentialsDep
 ) -> Citizen | None:
     """The logged-in citizen, or None for guests."""
-    account_id = _account_id(_subject(credentials, settings), "citizen")
-    if account_id is None:
-        return None
-    citizen = session.get(Citizen, account_id)
-    if citizen is None or not citizen.active:
-        raise _unauthorised("This citizen account no longer exists or is disabled.")
-    return citizen
+    return _session_account(session, settings, credentials, Citizen)
 
 
 OptionalCitizen = Annotated[Citizen | None, Depends(get_optional_citizen)]
@@ -102,16 +156,28 @@ def get_current_officer(
     session: SessionDep, settings: SettingsDep, credentials: CredentialsDep
 ) -> Officer:
     """The logged-in officer; 401 otherwise."""
-    account_id = _account_id(_subject(credentials, settings), "officer")
-    if account_id is None:
+    officer = _session_account(session, settings, credentials, Officer)
+    if officer is None:
         raise _unauthorised("Log in as an officer to do this.")
-    officer = session.get(Officer, account_id)
-    if officer is None or not officer.active:
-        raise _unauthorised("This officer account no longer exists or is disabled.")
     return officer
 
 
 CurrentOfficer = Annotated[Officer, Depends(get_current_officer)]
+
+
+def get_current_account(
+    session: SessionDep, settings: SettingsDep, credentials: CredentialsDep
+) -> Citizen | Officer:
+    """The logged-in citizen or officer; 401 otherwise."""
+    account = _session_account(session, settings, credentials, Citizen) or _session_account(
+        session, settings, credentials, Officer
+    )
+    if account is None:
+        raise _unauthorised("Log in to do this.")
+    return account
+
+
+CurrentAccount = Annotated[Citizen | Officer, Depends(get_current_account)]
 
 
 def get_current_supervisor(officer: CurrentOfficer) -> Officer:

@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -15,6 +16,7 @@ from pydantic_settings import (
 )
 
 PLACEHOLDER_SECRET = "changethis"
+MIN_SECRET_BYTES = 32
 CUSTOM_SETTINGS_FILE = Path(__file__).resolve().parent.parent / "custom" / "settings.toml"
 MODULE_NAMES = ("reports", "news", "prices", "integrations")
 
@@ -30,11 +32,25 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["local", "test", "production"] = "local"
-    secret_key: str = PLACEHOLDER_SECRET
+    # unset: a strong key is generated on first start and kept in INSTANCE_DIR (mode 0600)
+    secret_key: str | None = None
+    instance_dir: Path = Path("var")
     database_url: str = "sqlite:///var/app.db"
     database_schema: str | None = None
-    access_token_expire_minutes: int = 60 * 24 * 7
+    # connections per worker process; a request that waits longer than the timeout for one
+    # is answered 503 with Retry-After instead of queueing without end
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_timeout: float = Field(default=3.0, gt=0, le=60)
+    retry_after_seconds: int = Field(default=5, ge=1, le=3600)
+    # seconds the server waits for open requests after SIGTERM before it closes them
+    shutdown_timeout: int = Field(default=5, ge=0, le=120)
+    access_token_expire_minutes: int = 60 * 24 * 7  # citizens
+    officer_token_expire_minutes: int = 60 * 10  # officers: one working day
     upload_max_bytes: int = 5 * 1024 * 1024
+    upload_max_pixels: int = Field(default=40_000_000, ge=1)  # declared width x height
+    photo_max_side: int = Field(default=2560, ge=64)  # stored photos are scaled down to this
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)  # bodies without photo uploads
     max_photos: int = 3
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path = Path("var/uploads")
@@ -42,12 +58,22 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
     s3_prefix: str = "reports/"
+    # rate limits in the `limits` notation ("20/minute", tiers joined with ";"), counted in
+    # the database shared by all workers, or in Redis when REDIS_URL is set
+    redis_url: str | None = None
+    rate_limit_login_ip: str = "30/minute"
+    rate_limit_login_failures: str = "5/5 minutes;20/hour;50/day"  # per account
+    rate_limit_register_ip: str = "10/hour"
+    rate_limit_lookup_ip: str = "60/minute"  # tracking numbers and access codes
+    rate_limit_open311_post: str = "120/minute"  # per API key
+    rate_limit_report_post: str = "30/minute"  # per IP, JSON API and web form
     log_level: str = "INFO"
     log_json: bool = True
     tracking_prefix: str | None = None
     modules: dict[str, bool] = {}
     cors_origins: list[str] = []
     open311_contact: str | None = None
+    api_docs: bool | None = None  # /docs and /openapi.json; None = on outside production
     cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
 
     @classmethod
@@ -83,16 +109,64 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _unset_when_empty(cls, value: str | None) -> str | None:
+        """An empty SECRET_KEY means "not set": the instance key is used."""
+        return value.strip() or None if value is not None else None
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        """A production deployment must not sign tokens with the published placeholder."""
-        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+    def _refuse_weak_secret(self) -> Settings:
+        """No server signs tokens with the published placeholder or a short key."""
+        key = self.secret_key
+        if key is None:
+            return self
+        how = (
+            "set SECRET_KEY to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or leave it unset "
+            "to have one generated and kept in INSTANCE_DIR"
+        )
+        if key == PLACEHOLDER_SECRET:
+            raise ValueError(f"SECRET_KEY is the published placeholder {key!r}; {how}")
+        if len(key.encode()) < MIN_SECRET_BYTES and self.environment != "test":
             raise ValueError(
-                f"SECRET_KEY is the placeholder {PLACEHOLDER_SECRET!r} while "
-                "ENVIRONMENT=production; set SECRET_KEY to a long random value, e.g. the output "
-                "of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+                f"SECRET_KEY is {len(key.encode())} bytes long; it needs at least "
+                f"{MIN_SECRET_BYTES} bytes outside tests; {how}"
             )
         return self
+
+    @field_validator(
+        "rate_limit_login_ip",
+        "rate_limit_login_failures",
+        "rate_limit_register_ip",
+        "rate_limit_lookup_ip",
+        "rate_limit_open311_post",
+        "rate_limit_report_post",
+    )
+    @classmethod
+    def _limits_notation(cls, value: str) -> str:
+        """Rate limits must parse, e.g. `20/minute` or `5/5 minutes;20/hour`."""
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write e.g. '20/minute' or '5/5 minutes;20/hour'"
+            ) from None
+        return value
+
+    def rate_limits(self) -> dict[str, str]:
+        """Every rate-limit rule by name."""
+        prefix = "rate_limit_"
+        return {
+            name[len(prefix) :]: getattr(self, name)
+            for name in type(self).model_fields
+            if name.startswith(prefix)
+        }
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether the API docs are served."""
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def is_sqlite(self) -> bool:

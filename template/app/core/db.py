@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 
+CONNECT_TIMEOUT_SECONDS = 5
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -25,16 +26,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(settings: Settings) -> Engine:
-    """Create the engine for `settings.database_url`."""
+def _pool_options(settings: Settings, pool_size: int | None) -> dict[str, Any]:
+    """Bounded connection pool: waiting longer than the timeout raises instead of hanging."""
+    return {
+        "pool_size": pool_size or settings.db_pool_size,
+        "max_overflow": 0 if pool_size else settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
+
+
+def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> Engine:
+    """Create the engine for `settings.database_url` (`pool_size`: a small pool of its own)."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        pool: dict[str, Any] = {}
+        if url.database and url.database != ":memory:":
+            pool = _pool_options(settings, pool_size)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args: dict[str, Any] = {}
+    # a database host that does not answer fails the request instead of holding it
+    connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     if settings.database_schema:
         if not _SCHEMA_NAME.match(settings.database_schema):
             raise ValueError(
@@ -42,7 +56,9 @@ def create_db_engine(settings: Settings) -> Engine:
                 "identifier; use letters, digits and underscores only"
             )
         connect_args["options"] = f"-csearch_path={settings.database_schema}"
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(
+        url, pool_pre_ping=True, connect_args=connect_args, **_pool_options(settings, pool_size)
+    )
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -23,20 +23,35 @@ def verify_password(password: str, hashed: str) -> bool:
     return _password_hash.verify(password, hashed)
 
 
-def create_access_token(subject: str, *, secret_key: str, expires_minutes: int) -> str:
-    """A signed token naming `subject` (e.g. `citizen:12`), valid for `expires_minutes`."""
+def create_access_token(
+    subject: str, *, secret_key: str, expires_minutes: int, version: int = 0
+) -> str:
+    """A signed token naming `subject` (e.g. `citizen:12`), valid for `expires_minutes`.
+
+    `version` is the account's token version when the token is issued; raising the account's
+    version revokes every token issued before.
+    """
     expires = datetime.now(UTC) + timedelta(minutes=expires_minutes)
-    return jwt.encode({"sub": subject, "exp": expires}, secret_key, algorithm=ALGORITHM)
+    claims = {"sub": subject, "exp": expires, "ver": version}
+    return jwt.encode(claims, secret_key, algorithm=ALGORITHM)
 
 
-def read_access_token(token: str, *, secret_key: str) -> str | None:
-    """The subject of a valid token, or None when it is invalid or expired."""
+def read_token(token: str, *, secret_key: str) -> tuple[str, int] | None:
+    """(subject, version) of a valid token, or None when it is invalid or expired."""
     try:
         payload = jwt.decode(token, secret_key, algorithms=[ALGORITHM])
     except jwt.PyJWTError:
         return None
-    subject = payload.get("sub")
-    return subject if isinstance(subject, str) else None
+    subject, version = payload.get("sub"), payload.get("ver", 0)
+    if not isinstance(subject, str) or not isinstance(version, int):
+        return None
+    return subject, version
+
+
+def read_access_token(token: str, *, secret_key: str) -> str | None:
+    """The subject of a valid token, or None when it is invalid or expired."""
+    claims = read_token(token, secret_key=secret_key)
+    return claims[0] if claims else None
 
 
 def new_secret(nbytes: int = 24) -> str:

@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
+import contextlib
+import secrets
+from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.errors import ConflictError, NotFoundError
+from app.core.ratelimit import RateLimited, RateLimits
 from app.core.security import hash_password, verify_password
 from app.domain import regions
 from app.models import Agency, Citizen, Officer
-from app.schemas.account import OfficerCreate
+from app.schemas.account import MAX_PASSWORD, OfficerCreate
 
 Account = TypeVar("Account", Citizen, Officer)
 
 
+@dataclass(frozen=True)
+class LoginGuard:
+    """Rate limits of a login attempt: per client address and per account under attack."""
+
+    limits: RateLimits
+    client: str
+
+
+@cache
+def _decoy_hash() -> str:
+    """A hash to check unknown accounts against, so they take as long as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(
-    session: Session, model: type[Account], email: str, password: str
+    session: Session,
+    model: type[Account],
+    email: str,
+    password: str,
+    *,
+    guard: LoginGuard | None = None,
 ) -> Account | None:
-    """The active account of `model` with this e-mail and password, or None."""
+    """The active account of `model` with this e-mail and password, or None.
+
+    With a guard, every attempt counts against the client's limit and every failure against
+    the account's (tiers that lock it for longer and longer); a locked account answers
+    RateLimited even to the right password. Unknown and known e-mails cost the same hashing.
+    """
+    kind = model.__tablename__
+    if guard is not None:
+        guard.limits.hit("login_ip", guard.client)
+        guard.limits.check("login_failures", kind, email)
     account = session.scalar(select(model).where(model.email == email))
-    if (
-        account is None
-        or not account.active
-        or not verify_password(password, account.password_hash)
-    ):
+    hashed = account.password_hash if account is not None else _decoy_hash()
+    matches = len(password) <= MAX_PASSWORD and verify_password(password, hashed)
+    if account is None or not account.active or not matches:
+        if guard is not None:
+            with contextlib.suppress(RateLimited):  # this attempt still gets the plain answer
+                guard.limits.hit("login_failures", kind, email)
         return None
     return account
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -41,9 +42,12 @@ def _check_value(definition: dict[str, Any], raw: str | list[str]) -> str | floa
         return value
     if datatype == "number":
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             raise InvalidError(f"Attribute {code!r} must be a number, not {value!r}.") from None
+        if not math.isfinite(number):
+            raise InvalidError(f"Attribute {code!r} must be a finite number, not {value!r}.")
+        return number
     if datatype == "datetime":
         try:
             datetime.fromisoformat(value)

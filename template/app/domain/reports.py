@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -19,7 +22,7 @@ from app.domain.catalogue import get_service
 from app.domain.sla import add_working_days
 from app.domain.storage import Storage
 from app.domain.tracking import new_tracking_number, tracking_prefix
-from app.domain.uploads import EXTENSIONS, check_photo
+from app.domain.uploads import EXTENSIONS, clean_photo
 from app.domain.workflow import OPEN_STATUSES, forward_record, record_transition
 from app.models import (
     Agency,
@@ -35,6 +38,7 @@ from app.models import (
 )
 
 MAX_DESCRIPTION = 5000
+PUBLIC_COORDINATE_DECIMALS = 3  # 0.001 degree: about 110 m
 # Channels where a reporter who is not logged in must leave a contact (Open311 clients are
 # identified by their API key instead).
 GUEST_CONTACT_SOURCES: frozenset[ReportSource] = frozenset({ReportSource.API, ReportSource.WEB})
@@ -63,6 +67,7 @@ class NewReport:
     photos: list[tuple[str, bytes]] = field(default_factory=list)
     media_url: str | None = None
     is_public: bool = False
+    exact_location_public: bool = False
     anonymous: bool = False
     citizen: Citizen | None = None
     contact_name: str | None = None
@@ -70,14 +75,75 @@ class NewReport:
     contact_phone: str | None = None
     source: str = ReportSource.API
     api_key_id: int | None = None
+    # a client's Idempotency-Key and whose it is (API key, citizen or guests)
+    idempotency_key: str | None = None
+    idempotency_scope: str | None = None
+
+    def fingerprint(self) -> str:
+        """A digest of everything submitted: a retry must send the same."""
+        content = {
+            name: getattr(self, name)
+            for name in (
+                "service_code",
+                "description",
+                "region_code",
+                "lat",
+                "long",
+                "address",
+                "attributes",
+                "media_url",
+                "is_public",
+                "exact_location_public",
+                "anonymous",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "source",
+                "api_key_id",
+            )
+        }
+        content["citizen"] = self.citizen.id if self.citizen else None
+        content["photos"] = [hashlib.sha256(data).hexdigest() for _, data in self.photos]
+        canonical = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class FiledReport:
-    """A stored report and, for guest reports, the access code shown to the reporter once."""
+    """A stored report and, for guest reports, the access code shown to the reporter once.
+
+    `replayed` is true when an Idempotency-Key matched a report filed before: the same report
+    is answered again (a guest gets a fresh access code, the first answer may have been lost).
+    """
 
     report: Report
     access_code: str | None
+    replayed: bool = False
+
+
+def _replay(session: Session, data: NewReport, fingerprint: str) -> FiledReport | None:
+    """The earlier report filed with the same Idempotency-Key, or None."""
+    if data.idempotency_key is None:
+        return None
+    report = session.scalar(
+        select(Report).where(
+            Report.idempotency_scope == data.idempotency_scope,
+            Report.idempotency_key == data.idempotency_key,
+        )
+    )
+    if report is None:
+        return None
+    if report.idempotency_fingerprint != fingerprint:
+        raise InvalidError(
+            "This Idempotency-Key was already used for a different report; "
+            "use a new key for a new report."
+        )
+    access_code = None
+    if report.access_code_hash is not None:
+        access_code = new_secret(9)
+        report.access_code_hash = hash_secret(access_code)
+        session.commit()
+    return FiledReport(report=report, access_code=access_code, replayed=True)
 
 
 def route(session: Session, service: Service, *, location: Region | None, province: str) -> Route:
@@ -143,6 +209,10 @@ def file_report(
 ) -> FiledReport:
     """Validate, route and store a new report (status Menunggu) with its photos."""
     now = now or utcnow()
+    fingerprint = data.fingerprint()
+    replayed = _replay(session, data, fingerprint)
+    if replayed is not None:
+        return replayed
     service = get_service(session, data.service_code, requestable=True)
     description = data.description.strip()
     if not description:
@@ -154,7 +224,13 @@ def file_report(
     if len(data.photos) > settings.max_photos:
         raise InvalidError(f"At most {settings.max_photos} photos can be attached to a report.")
     photos = [
-        (check_photo(content, filename=name, max_bytes=settings.upload_max_bytes), content)
+        clean_photo(
+            content,
+            filename=name,
+            max_bytes=settings.upload_max_bytes,
+            max_pixels=settings.upload_max_pixels,
+            max_side=settings.photo_max_side,
+        )
         for name, content in data.photos
     ]
     attributes = validate_attributes(service.attributes, data.attributes)
@@ -173,9 +249,13 @@ def file_report(
         address=(data.address or "").strip() or None,
         media_url=data.media_url,
         handling_agency_code=handling.agency.code,
+        # loaded already: the answer after commit needs no further query
+        service=service,
+        handling_agency=handling.agency,
         handling_region_code=handling.region.code,
         outside_authority=handling.outside_authority,
         is_public=data.is_public,
+        exact_location_public=data.exact_location_public,
         anonymous=data.anonymous,
         citizen_id=data.citizen.id if data.citizen else None,
         contact_name=data.contact_name,
@@ -187,6 +267,9 @@ def file_report(
         created_at=now,
         updated_at=now,
         due_at=add_working_days(now, service.sla_days, timezone=profile.province.timezone),
+        idempotency_scope=data.idempotency_scope if data.idempotency_key else None,
+        idempotency_key=data.idempotency_key,
+        idempotency_fingerprint=fingerprint if data.idempotency_key else None,
     )
     record_transition(report, ReportStatus.MENUNGGU, note=None, actor="reporter")
     report.transitions[0].created_at = now
@@ -197,19 +280,44 @@ def file_report(
     try:
         for index, (media_type, content) in enumerate(photos, start=1):
             key = f"reports/{report.tracking_number}/{index}.{EXTENSIONS[media_type]}"
+            saved.append(key)  # before the write: a half-written file is cleaned up too
             storage.save(key, content, content_type=media_type)
-            saved.append(key)
             report.photos.append(
                 ReportPhoto(storage_key=key, content_type=media_type, size=len(content))
             )
         session.add(report)
         session.commit()
-    except Exception:
+    except Exception as error:
         session.rollback()
         for key in saved:
             storage.delete(key)
+        if isinstance(error, IntegrityError) and data.idempotency_key:
+            # the same key was filed concurrently: answer with that report
+            replayed = _replay(session, data, fingerprint)
+            if replayed is not None:
+                return replayed
         raise
     return FiledReport(report=report, access_code=access_code)
+
+
+@dataclass(frozen=True)
+class PublicLocation:
+    """Where a public report is, as anyone may see it."""
+
+    lat: float | None
+    long: float | None
+    address: str | None
+
+
+def public_location(report: Report) -> PublicLocation:
+    """Coordinates rounded to about 100 m and no street address, unless the reporter allowed."""
+    if report.exact_location_public:
+        return PublicLocation(report.lat, report.long, report.address)
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
+
+    return PublicLocation(rounded(report.lat), rounded(report.long), None)
 
 
 def get_by_number(session: Session, number: str) -> Report:

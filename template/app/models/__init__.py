@@ -4,6 +4,7 @@ from app.models.account import ApiKey, Citizen, Officer, OfficerRole
 from app.models.base import Base, utcnow
 from app.models.catalogue import Agency, Service, ServiceGroup
 from app.models.content import AppMeta, Commodity, CommodityPrice, Integration, NewsItem
+from app.models.limits import RateLimitCounter
 from app.models.region import Region, RegionSearchKey
 from app.models.report import (
     Report,
@@ -26,6 +27,7 @@ __all__ = [
     "NewsItem",
     "Officer",
     "OfficerRole",
+    "RateLimitCounter",
     "Region",
     "RegionSearchKey",
     "Report",

@@ -23,6 +23,8 @@ class Citizen(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # part of every session token: raising it (logout, password change) revokes them all
+    token_version: Mapped[int] = mapped_column(default=0)
 
 
 class OfficerRole(enum.StrEnum):
@@ -54,6 +56,7 @@ class Officer(Base):
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    token_version: Mapped[int] = mapped_column(default=0)
 
 
 class ApiKey(Base):

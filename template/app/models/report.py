@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Enum, Float, ForeignKey, SmallInteger, String, Text
+from sqlalchemy import Enum, Float, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -62,6 +62,8 @@ class Report(Base):
     outside_authority: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ReportStatus] = mapped_column(_status_type(), index=True)
     is_public: Mapped[bool] = mapped_column(default=False)
+    # public views round the coordinates and hide the address unless the reporter allows more
+    exact_location_public: Mapped[bool] = mapped_column(default=False)
     anonymous: Mapped[bool] = mapped_column(default=False)
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(200))
@@ -80,6 +82,14 @@ class Report(Base):
     rating_score: Mapped[int | None] = mapped_column(SmallInteger)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None]
+    # a client's Idempotency-Key, unique per client (API key, citizen or guests)
+    idempotency_scope: Mapped[str | None] = mapped_column(String(40))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("uq_reports_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+    )
 
     service: Mapped[Service] = relationship(lazy="joined")
     handling_agency: Mapped[Agency] = relationship(lazy="joined")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
+from app.core.passwords import MAX_LENGTH, password_problem
 from app.models import OfficerRole
 from app.schemas.common import ORMModel
 
@@ -16,7 +17,17 @@ Email = Annotated[
         strip_whitespace=True, to_lower=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
     ),
 ]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+MAX_PASSWORD = MAX_LENGTH
+Password = Annotated[str, Field(min_length=8, max_length=MAX_PASSWORD)]
+
+
+def _strong(password: str, info: ValidationInfo, kind: str) -> str:
+    """Refuse short and guessable passwords, and ones built from the account's details."""
+    inputs = [info.data.get("email"), info.data.get("full_name")]
+    problem = password_problem(password, kind=kind, inputs=inputs)
+    if problem:
+        raise ValueError(problem)
+    return password
 
 
 class Token(BaseModel):
@@ -30,7 +41,7 @@ class LoginRequest(BaseModel):
     """E-mail and password."""
 
     email: Email
-    password: str
+    password: Annotated[str, Field(max_length=MAX_PASSWORD)]
 
 
 class CitizenBase(BaseModel):
@@ -45,6 +56,11 @@ class CitizenCreate(CitizenBase):
     """Registration."""
 
     password: Password
+
+    @field_validator("password")
+    @classmethod
+    def _strong_password(cls, value: str, info: ValidationInfo) -> str:
+        return _strong(value, info, "citizen")
 
 
 class CitizenPublic(CitizenBase, ORMModel):
@@ -68,6 +84,18 @@ class OfficerCreate(OfficerBase):
     """A new officer, created by an admin."""
 
     password: Password
+
+    @field_validator("password")
+    @classmethod
+    def _strong_password(cls, value: str, info: ValidationInfo) -> str:
+        return _strong(value, info, "officer")
+
+
+class PasswordChange(BaseModel):
+    """The current password and the new one (checked against the account's details)."""
+
+    current_password: Annotated[str, Field(max_length=MAX_PASSWORD)]
+    new_password: Password
 
 
 class OfficerPublic(OfficerBase, ORMModel):

@@ -24,8 +24,9 @@ from app.api.deps import SessionDep
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.profile import Profile
-from app.core.security import create_access_token, read_access_token
+from app.domain import sessions
 from app.domain.catalogue import localise
+from app.domain.sessions import Account, resolve
 from app.models import Citizen, Officer, OfficerRole
 from app.web.branding import brand_of, logo_url
 from app.web.i18n import Translator, pick_language
@@ -82,11 +83,11 @@ def safe_next(url: str | None, default: str) -> str:
     return default
 
 
-def _account(request: Request, cookie: str, kind: str, secret_key: str) -> int | None:
+def _account(
+    request: Request, session: Any, cookie: str, model: type[Account], secret_key: str
+) -> Account | None:
     token = request.cookies.get(cookie)
-    subject = read_access_token(token, secret_key=secret_key) if token else None
-    prefix, _, value = (subject or "").partition(":")
-    return int(value) if prefix == kind and value.isdigit() else None
+    return resolve(session, token, model, secret_key=secret_key) if token else None
 
 
 def format_datetime(value: datetime | None, timezone: str) -> str:
@@ -136,18 +137,18 @@ class WebContext:
                 )
         return response
 
-    def sign_in(self, kind: str, account_id: int) -> None:
+    def sign_in(self, account: Citizen | Officer) -> None:
         """Start a citizen or officer web session (a signed token in an HTTP-only cookie)."""
-        token = create_access_token(
-            f"{kind}:{account_id}",
-            secret_key=self.settings.secret_key,
-            expires_minutes=self.settings.access_token_expire_minutes,
-        )
-        cookie = OFFICER_COOKIE if kind == "officer" else CITIZEN_COOKIE
-        self.set_cookie(cookie, token, max_age=self.settings.access_token_expire_minutes * 60)
+        token = sessions.issue(account, settings=self.settings)
+        cookie = OFFICER_COOKIE if isinstance(account, Officer) else CITIZEN_COOKIE
+        minutes = sessions.lifetime_minutes(account, self.settings)
+        self.set_cookie(cookie, token, max_age=minutes * 60)
 
     def sign_out(self, kind: str) -> None:
-        """End the citizen or officer web session."""
+        """End the citizen or officer session: every token of the account stops working."""
+        account = self.officer if kind == "officer" else self.citizen
+        if account is not None:
+            sessions.revoke(self.session, account)
         self.set_cookie(OFFICER_COOKIE if kind == "officer" else CITIZEN_COOKIE, None)
 
     def guest_codes(self) -> dict[str, str]:
@@ -240,6 +241,14 @@ class WebContext:
         return self.render("error.html", status_code=status_code, title=title, detail=detail)
 
 
+def page_language(request: Request) -> str:
+    """The language a page for `request` is shown in."""
+    languages = request.app.state.profile.app.languages
+    return pick_language(
+        request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), languages
+    )[0]
+
+
 def _context(request: Request, session: Any) -> WebContext:
     state = request.app.state
     settings: Settings = state.settings
@@ -266,12 +275,9 @@ def _context(request: Request, session: Any) -> WebContext:
         cookies=pending,
     )
     if session is not None:
-        citizen_id = _account(request, CITIZEN_COOKIE, "citizen", settings.secret_key)
-        citizen = session.get(Citizen, citizen_id) if citizen_id is not None else None
-        context.citizen = citizen if citizen is not None and citizen.active else None
-        officer_id = _account(request, OFFICER_COOKIE, "officer", settings.secret_key)
-        officer = session.get(Officer, officer_id) if officer_id is not None else None
-        context.officer = officer if officer is not None and officer.active else None
+        key = settings.secret_key
+        context.citizen = _account(request, session, CITIZEN_COOKIE, Citizen, key)
+        context.officer = _account(request, session, OFFICER_COOKIE, Officer, key)
     return context
 
 

@@ -8,18 +8,28 @@ from pydantic import ValidationError
 from app.core.config import Settings
 
 
-def test_placeholder_secret_is_refused_in_production() -> None:
+@pytest.mark.parametrize("environment", ["production", "local", "test"])
+def test_placeholder_secret_is_refused_everywhere(environment: str) -> None:
     with pytest.raises(
         ValidationError,
-        match=r"SECRET_KEY is the placeholder 'changethis' while ENVIRONMENT=production; "
+        match=r"SECRET_KEY is the published placeholder 'changethis'; "
         r"set SECRET_KEY to a long random value",
     ):
-        Settings(_env_file=None, environment="production", secret_key="changethis")  # type: ignore[call-arg]
+        Settings(_env_file=None, environment=environment, secret_key="changethis")  # type: ignore[call-arg]
 
 
-def test_placeholder_secret_is_allowed_locally() -> None:
-    settings = Settings(_env_file=None, environment="local", secret_key="changethis")  # type: ignore[call-arg]
-    assert settings.secret_key == "changethis"
+@pytest.mark.parametrize("environment", ["production", "local"])
+def test_short_secret_is_refused_outside_tests(environment: str) -> None:
+    with pytest.raises(
+        ValidationError,
+        match=r"SECRET_KEY is 1 bytes long; it needs at least 32 bytes outside tests",
+    ):
+        Settings(_env_file=None, environment=environment, secret_key="a")  # type: ignore[call-arg]
+
+
+def test_empty_secret_means_unset() -> None:
+    settings = Settings(_env_file=None, environment="production", secret_key=" ")  # type: ignore[call-arg]
+    assert settings.secret_key is None
 
 
 def test_production_with_real_secret() -> None:
@@ -30,7 +40,7 @@ def test_production_with_real_secret() -> None:
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("SECRET_KEY", "changethis")
-    with pytest.raises(ValidationError, match="SECRET_KEY is the placeholder"):
+    with pytest.raises(ValidationError, match="SECRET_KEY is the published placeholder"):
         Settings(_env_file=None)  # type: ignore[call-arg]
 
 

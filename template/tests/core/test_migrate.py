@@ -12,7 +12,7 @@ from app.core.db import create_session_factory
 from app.core.migrate import downgrade_database, upgrade_database
 from app.core.profile import Profile
 from app.domain.seed import seed_database
-from app.models import Base, Report, ReportTransition, utcnow
+from app.models import Base, ReportTransition, utcnow
 from tests.conftest import Places
 
 
@@ -44,23 +44,27 @@ def test_0002_upgrades_a_database_created_at_0001(
     now = utcnow()
     with create_session_factory(empty_engine)() as session:
         seed_database(session, test_profile)
-        report = Report(
-            tracking_number="UJI-2026-MIGRAS",
-            token="t" * 32,
-            service_code="ZZ-TEST-REGENCY",
-            description="Laporan lama",
-            attributes={},
-            handling_agency_code="ZZ-TEST-OTHER",
-            handling_region_code=places.regency.code,
-            status="Proses",
-            source="api",
-            created_at=now,
-            updated_at=now,
-            due_at=now + timedelta(days=5),
+    # columns as they were at 0001 (the models have more since)
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO reports (tracking_number, token, service_code, description,"
+                " attributes, handling_agency_code, handling_region_code, outside_authority,"
+                " status, is_public, anonymous, source, created_at, updated_at, due_at)"
+                " VALUES ('UJI-2026-MIGRAS', :token, 'ZZ-TEST-REGENCY', 'Laporan lama', '{}',"
+                " 'ZZ-TEST-OTHER', :region, false, 'Proses', false, false, 'api', :now, :now,"
+                " :due)"
+            ),
+            {
+                "token": "t" * 32,
+                "region": places.regency.code,
+                "now": now,
+                "due": now + timedelta(days=5),
+            },
         )
-        session.add(report)
-        session.commit()
-        report_id = report.id
+        report_id = connection.scalar(
+            text("SELECT id FROM reports WHERE tracking_number = 'UJI-2026-MIGRAS'")
+        )
     steps = [(None, "Menunggu", "reporter"), ("Menunggu", "Proses", "Petugas")]
     with empty_engine.begin() as connection:
         for from_status, to_status, actor in steps:

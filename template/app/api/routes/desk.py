@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import CurrentOfficer, CurrentSupervisor, SessionDep, StorageDep
+from app.api.photos import photo_response
 from app.core.errors import NotFoundError
 from app.domain import workflow
 from app.domain.reports import get_for_officer, list_for_officer
@@ -87,4 +88,5 @@ def read_photo(
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
-    return Response(content=storage.load(photo.storage_key), media_type=photo.content_type)
+    content = storage.load(photo.storage_key)
+    return photo_response(content, photo.content_type, name=f"{report.tracking_number}-{photo.id}")

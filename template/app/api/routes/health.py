@@ -11,8 +11,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
-    """The process is up."""
+async def healthz() -> dict[str, str]:
+    """The process is up; answered on the event loop, so it works while the threads are busy."""
     return {"status": "ok"}
 
 

@@ -30,12 +30,10 @@ def create(session: SessionDep, admin: CurrentAdmin, body: OfficerCreate) -> Off
 @router.get("", response_model=list[OfficerPublic])
 def read_officers(session: SessionDep, admin: CurrentAdmin) -> list[Officer]:
     """Officers inside the admin's scope."""
-    stmt = (
-        select(Officer)
-        .where(regions.contains_clause(admin.region_code, Officer.region_code))
-        .order_by(Officer.id)
-    )
-    return list(session.scalars(stmt))
+    stmt = select(Officer).where(regions.contains_clause(admin.region_code, Officer.region_code))
+    if admin.agency_code is not None:  # an agency's admin sees only that agency's officers
+        stmt = stmt.where(Officer.agency_code == admin.agency_code)
+    return list(session.scalars(stmt.order_by(Officer.id)))
 
 
 @router.get("/me", response_model=OfficerPublic)

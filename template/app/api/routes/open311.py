@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.deps import ProfileDep, SessionDep, SettingsDep, StorageDep
+from app.api.deps import (
+    IdempotencyKeyDep,
+    LookupLimit,
+    ProfileDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from app.api.open311 import Open311Error, check_format, respond
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.profile import Profile
+from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import get_service, list_services, localise
-from app.domain.reports import NewReport, file_report
+from app.domain.reports import FiledReport, NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, Service, utcnow
@@ -29,6 +36,7 @@ router = APIRouter(tags=["open311"])
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
+MAX_FORM_FIELDS = 200
 DEFAULT_WINDOW = timedelta(days=90)
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
@@ -80,6 +88,7 @@ def _attribute_doc(attribute: dict[str, Any], lang: str) -> dict[str, Any]:
 def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) -> dict[str, Any]:
     """A service request; private reports show status and dates but no content or place."""
     public = report.is_public
+    place = public_location(report)
     media_url = report.media_url
     if report.photos:
         media_url = str(
@@ -100,11 +109,11 @@ def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) 
         "requested_datetime": _iso(report.created_at, timezone),
         "updated_datetime": _iso(report.updated_at, timezone),
         "expected_datetime": _iso(report.due_at, timezone),
-        "address": report.address if public else None,
+        "address": place.address if public else None,
         "address_id": report.region_code if public else None,
         "zipcode": None,
-        "lat": report.lat if public else None,
-        "long": report.long if public else None,
+        "lat": place.lat if public else None,
+        "long": place.long if public else None,
         "media_url": media_url if public else None,
     }
 
@@ -179,7 +188,9 @@ def _file_request(
     settings: Settings,
     profile: Profile,
     storage: Storage,
-) -> Report:
+    limits: RateLimits,
+    idempotency: str | None,
+) -> FiledReport:
     def one(name: str) -> str | None:
         values = form.get(name)
         return values[0].strip() if values and values[0].strip() else None
@@ -190,6 +201,7 @@ def _file_request(
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(api_key)))
     if key is None or not key.active:
         raise Open311Error(403, "The api_key is not valid.", fmt)
+    limits.hit("open311_post", str(key.id))
     service_code = one("service_code")
     if service_code is None:
         raise Open311Error(400, "service_code is required.", fmt)
@@ -221,32 +233,49 @@ def _file_request(
         contact_phone=one("phone"),
         source="open311",
         api_key_id=key.id,
+        idempotency_key=idempotency,
+        idempotency_scope=f"open311:{key.id}",
     )
     try:
-        return file_report(
-            session, data, settings=settings, profile=profile, storage=storage
-        ).report
+        return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
         status = 404 if error.status_code == 404 else 400
         raise Open311Error(status, error.message, fmt) from None
 
 
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """The posted form's text fields (files are not part of Open311 requests)."""
+    form_data = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    return {name: [str(v) for v in form_data.getlist(name)] for name in form_data}
+
+
+FormDep = Annotated[dict[str, list[str]], Depends(read_form)]
+
+
 @router.post("/requests.{fmt}")
-async def create_request(
+def create_request(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     profile: ProfileDep,
     storage: StorageDep,
+    form: FormDep,
+    idempotency: IdempotencyKeyDep,
     fmt: str,
 ) -> Response:
     """Submit a service request (form-encoded, api_key required)."""
     check_format(fmt)
-    form_data = await request.form()
-    form = {name: [str(v) for v in form_data.getlist(name)] for name in form_data}
-    report = await run_in_threadpool(
-        _file_request, session, form, fmt=fmt, settings=settings, profile=profile, storage=storage
+    filed = _file_request(
+        session,
+        form,
+        fmt=fmt,
+        settings=settings,
+        profile=profile,
+        storage=storage,
+        limits=request.app.state.limits,
+        idempotency=idempotency,
     )
+    report = filed.report
     notice = (
         f"Outside the province's authority: forwarded to {report.handling_agency.name}."
         if report.outside_authority
@@ -260,7 +289,10 @@ async def create_request(
             "account_id": None,
         }
     ]
-    return respond(fmt, "service_requests", document, status_code=201)
+    answer = respond(fmt, "service_requests", document, status_code=201)
+    if filed.replayed:
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 def _parse_datetime(value: str, name: str, *, fmt: str, timezone: str) -> datetime:
@@ -282,6 +314,8 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
     if ids:
         stmt = stmt.where(Report.tracking_number.in_(ids))
     else:
+        # a list shows public reports only; a private one is found by its number alone
+        stmt = stmt.where(Report.is_public.is_(True))
         codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
         if codes:
             stmt = stmt.where(Report.service_code.in_(codes))
@@ -309,7 +343,7 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
     return respond(fmt, "service_requests", docs)
 
 
-@router.get("/requests/{request_id}.{fmt}")
+@router.get("/requests/{request_id}.{fmt}", dependencies=[LookupLimit])
 def read_request(
     request: Request, session: SessionDep, profile: ProfileDep, request_id: str, fmt: str
 ) -> Response:
@@ -325,7 +359,7 @@ def read_request(
     return respond(fmt, "service_requests", [doc])
 
 
-@router.get("/tokens/{token}.{fmt}")
+@router.get("/tokens/{token}.{fmt}", dependencies=[LookupLimit])
 def read_token(session: SessionDep, token: str, fmt: str) -> Response:
     """The service request id behind a submission token."""
     check_format(fmt)

@@ -11,15 +11,26 @@ from sqlalchemy import select
 
 from app.api.deps import (
     CurrentCitizen,
+    IdempotencyKeyDep,
+    LookupLimit,
     OptionalCitizen,
     ProfileDep,
+    ReportLimit,
     SessionDep,
     SettingsDep,
     StorageDep,
 )
+from app.api.photos import photo_response
 from app.core.errors import InvalidError, NotFoundError
 from app.custom import hooks
-from app.domain.reports import NewReport, check_reporter, file_report, get_by_number, rate
+from app.domain.reports import (
+    FiledReport,
+    NewReport,
+    check_reporter,
+    file_report,
+    get_by_number,
+    rate,
+)
 from app.models import Report, utcnow
 from app.schemas.report import RatingCreate, ReportCreated, ReportDetail
 
@@ -53,9 +64,30 @@ def _read_photos(photos: list[UploadFile] | None, limit: int) -> list[tuple[str,
     return read
 
 
-@router.post("", response_model=ReportCreated, status_code=status.HTTP_201_CREATED)
+def _created(filed: FiledReport) -> ReportCreated:
+    report = filed.report
+    return ReportCreated(
+        tracking_number=report.tracking_number,
+        status=report.status,
+        created_at=report.created_at,
+        due_at=report.due_at,
+        outside_authority=report.outside_authority,
+        handling_agency=report.handling_agency.name,
+        handling_region_code=report.handling_region_code,
+        access_code=filed.access_code,
+    )
+
+
+@router.post(
+    "",
+    response_model=ReportCreated,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[ReportLimit],
+)
 def create_report(
+    response: Response,
     session: SessionDep,
+    idempotency: IdempotencyKeyDep,
     settings: SettingsDep,
     profile: ProfileDep,
     storage: StorageDep,
@@ -68,6 +100,9 @@ def create_report(
     address: Annotated[str | None, Form(max_length=500)] = None,
     attributes: Annotated[str | None, Form(description="JSON object: code -> value.")] = None,
     is_public: Annotated[bool, Form()] = False,
+    exact_location_public: Annotated[
+        bool, Form(description="Show exact coordinates and address in the public report.")
+    ] = False,
     anonymous: Annotated[bool, Form()] = False,
     contact_name: Annotated[str | None, Form(max_length=200)] = None,
     contact_email: Annotated[str | None, Form(max_length=320)] = None,
@@ -85,14 +120,20 @@ def create_report(
         attributes=_parse_attributes(attributes),
         photos=_read_photos(photos, settings.upload_max_bytes),
         is_public=is_public,
+        exact_location_public=exact_location_public,
         anonymous=anonymous,
         citizen=citizen,
         contact_name=contact_name or (citizen.full_name if citizen else None),
         contact_email=contact_email or (citizen.email if citizen else None),
         contact_phone=contact_phone or (citizen.phone if citizen else None),
+        idempotency_key=idempotency,
+        idempotency_scope=f"citizen:{citizen.id}" if citizen else "guest",
     )
     filed = file_report(session, data, settings=settings, profile=profile, storage=storage)
     report = filed.report
+    if filed.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+        return _created(filed)
     try:
         hooks.on_report_created(report)
     except Exception:
@@ -101,16 +142,7 @@ def create_report(
         "report filed",
         extra={"tracking_number": report.tracking_number, "service": report.service_code},
     )
-    return ReportCreated(
-        tracking_number=report.tracking_number,
-        status=report.status,
-        created_at=report.created_at,
-        due_at=report.due_at,
-        outside_authority=report.outside_authority,
-        handling_agency=report.handling_agency.name,
-        handling_region_code=report.handling_region_code,
-        access_code=filed.access_code,
-    )
+    return _created(filed)
 
 
 @router.get("/mine", response_model=list[ReportDetail])
@@ -125,7 +157,7 @@ def read_my_reports(session: SessionDep, citizen: CurrentCitizen) -> list[Report
     return [ReportDetail.of(r, now=now) for r in session.scalars(stmt).unique()]
 
 
-@router.get("/{number}", response_model=ReportDetail)
+@router.get("/{number}", response_model=ReportDetail, dependencies=[LookupLimit])
 def read_report(
     session: SessionDep, number: str, citizen: OptionalCitizen, access_code: AccessCode = None
 ) -> ReportDetail:
@@ -163,4 +195,5 @@ def read_photo(
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
-    return Response(content=storage.load(photo.storage_key), media_type=photo.content_type)
+    content = storage.load(photo.storage_key)
+    return photo_response(content, photo.content_type, name=f"{report.tracking_number}-{photo.id}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from app.api.deps import RegisterLimit, login_guard
 from app.core.security import hash_password
 from app.domain.accounts import authenticate
 from app.models import Citizen
@@ -56,10 +57,11 @@ def login(web: Web, form: CheckedForm) -> Response:
         return render_login(
             web, next_url=next_url, email=_field(form, "email"), error=web.t("login.failed")
         )
-    citizen = authenticate(web.session, Citizen, body.email, body.password)
+    guard = login_guard(web.request)
+    citizen = authenticate(web.session, Citizen, body.email, body.password, guard=guard)
     if citizen is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
-    web.sign_in("citizen", citizen.id)
+    web.sign_in(citizen)
     return web.redirect(next_url)
 
 
@@ -75,7 +77,7 @@ def register_form(web: Web, next_url: Next = None) -> Response:
     )
 
 
-@router.post("/register")
+@router.post("/register", dependencies=[RegisterLimit])
 def register(web: Web, form: CheckedForm) -> Response:
     """Store the account and log in."""
     next_url = safe_next(_field(form, "next"), "/my-reports")
@@ -113,7 +115,7 @@ def register(web: Web, form: CheckedForm) -> Response:
     )
     web.session.add(citizen)
     web.session.commit()
-    web.sign_in("citizen", citizen.id)
+    web.sign_in(citizen)
     return web.redirect(next_url)
 
 

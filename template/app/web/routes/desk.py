@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.api.deps import login_guard
+from app.api.photos import photo_response
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain import regions, workflow
 from app.domain.accounts import authenticate
@@ -151,10 +153,11 @@ def login(web: Web, form: CheckedForm) -> Response:
         body = LoginRequest(email=email, password=str(form.get("password") or ""))
     except ValidationError:
         return render_login(web, next_url=next_url, email=email, error=web.t("login.failed"))
-    officer = authenticate(web.session, Officer, body.email, body.password)
+    guard = login_guard(web.request)
+    officer = authenticate(web.session, Officer, body.email, body.password, guard=guard)
     if officer is None:
         return render_login(web, next_url=next_url, email=body.email, error=web.t("login.failed"))
-    web.sign_in("officer", officer.id)
+    web.sign_in(officer)
     return web.redirect(next_url if next_url.startswith("/desk") else "/desk")
 
 
@@ -343,4 +346,4 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
     if item is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
-    return Response(content, media_type=item.content_type, headers={"Cache-Control": "private"})
+    return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")

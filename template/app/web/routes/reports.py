@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from app.api.deps import ReportLimit
 from app.core.errors import AppError, InvalidError
 from app.custom import hooks
 from app.domain import regions
@@ -164,7 +165,7 @@ def _location(form: Any) -> str | None:
     return None
 
 
-@router.post("/report/{code}")
+@router.post("/report/{code}", dependencies=[ReportLimit])
 def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
     """File the report with the domain rules, then show its tracking number."""
     service = get_service(web.session, code, requestable=True)
@@ -180,6 +181,7 @@ def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
             attributes=_attributes(service, form),
             photos=_photos(form, web.settings.upload_max_bytes),
             is_public=form.get("is_public") == "on",
+            exact_location_public=form.get("exact_location_public") == "on",
             anonymous=form.get("anonymous") == "on",
             citizen=citizen,
             contact_name=_text(form, "contact_name") or (citizen.full_name if citizen else None),

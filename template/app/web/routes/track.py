@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
+from app.api.deps import LookupLimit
+from app.api.photos import photo_response
 from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain.reports import check_reporter, get_by_number, rate
 from app.domain.tracking import normalise_tracking_number
@@ -54,7 +56,7 @@ def track_form(web: Web, number: Annotated[str | None, Query(max_length=40)] = N
     return web.render("track_form.html", number=number or "", error=None)
 
 
-@router.get("/track/{number}")
+@router.get("/track/{number}", dependencies=[LookupLimit])
 def track(web: Web, number: str) -> Response:
     """Where a report stands."""
     try:
@@ -69,7 +71,7 @@ def track(web: Web, number: str) -> Response:
     return render_report(web, report)
 
 
-@router.post("/track/{number}/access")
+@router.post("/track/{number}/access", dependencies=[LookupLimit])
 def unlock(web: Web, number: str, form: CheckedForm) -> Response:
     """A guest reporter types the access code to see and rate the report on this device."""
     report = get_by_number(web.session, number)
@@ -110,7 +112,7 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
     if item is None:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
-    return Response(content, media_type=item.content_type, headers={"Cache-Control": "private"})
+    return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")
 
 
 @router.get("/my-reports")

@@ -65,3 +65,20 @@ def test_unknown_region(
         "/api/officers", headers=admin, json=_body(places.province.code + ".99.99")
     )
     assert response.status_code == 404
+
+
+def test_agency_admin_lists_only_the_agencys_officers(
+    client: TestClient, places: Places, officer_headers: OfficerFactory
+) -> None:
+    province = places.province.code
+    agency_admin = officer_headers(province, OfficerRole.ADMIN, "ZZ-TEST-DINAS")
+    own = {**_body(province), "agency_code": "ZZ-TEST-DINAS"}
+    assert client.post("/api/officers", headers=agency_admin, json=own).status_code == 201
+    province_admin = officer_headers(province, OfficerRole.ADMIN)
+    other = {**_body(province), "agency_code": "ZZ-TEST-OTHER"}
+    assert client.post("/api/officers", headers=province_admin, json=other).status_code == 201
+    seen = client.get("/api/officers", headers=agency_admin).json()
+    assert own["email"] in [o["email"] for o in seen]
+    assert {o["agency_code"] for o in seen} == {"ZZ-TEST-DINAS"}
+    everyone = client.get("/api/officers", headers=province_admin).json()
+    assert {own["email"], other["email"]} <= {o["email"] for o in everyone}

@@ -221,7 +221,7 @@ def test_post_then_read_request_token_and_list(
     listed = client.get(f"{BASE}/requests.json", params={"service_request_id": f"{number},NOPE"})
     assert [r["service_request_id"] for r in listed.json()] == [number]
     by_code = client.get(f"{BASE}/requests.json", params={"service_code": "ZZ-TEST-VILLAGE"}).json()
-    assert number in [r["service_request_id"] for r in by_code]
+    assert number not in [r["service_request_id"] for r in by_code]  # private: not listed
     closed = client.get(
         f"{BASE}/requests.json", params={"service_code": "ZZ-TEST-VILLAGE", "status": "closed"}
     ).json()
@@ -231,7 +231,7 @@ def test_post_then_read_request_token_and_list(
     recent = client.get(
         f"{BASE}/requests.xml", params={"start_date": "2000-01-01T00:00:00+07:00", "status": "open"}
     )
-    assert number in [r.findtext("service_request_id") for r in _xml(recent).findall("request")]
+    assert number not in [r.findtext("service_request_id") for r in _xml(recent).findall("request")]
 
 
 def test_list_errors(client: TestClient) -> None:
@@ -253,7 +253,11 @@ def test_public_reports_show_content_and_closed_status(
     session: Session,
 ) -> None:
     number = file_report(
-        "ZZ-TEST-PROVINCE", places.village.code, is_public="true", address="Jl. Terbuka 1"
+        "ZZ-TEST-PROVINCE",
+        places.village.code,
+        is_public="true",
+        exact_location_public="true",
+        address="Jl. Terbuka 1",
     )["tracking_number"]
     headers = officer_headers(places.province.code, OfficerRole.OPERATOR)
     client.post(
@@ -266,3 +270,42 @@ def test_public_reports_show_content_and_closed_status(
     assert request["description"] == "Laporan uji otomatis"
     assert request["address"] == "Jl. Terbuka 1"
     assert request["status_notes"] == "Duplikat"
+
+
+def test_public_lists_show_rounded_places_and_no_private_reports(
+    client: TestClient, file_report: ReportFactory, places: Places
+) -> None:
+    public = file_report(
+        "ZZ-TEST-PROVINCE",
+        places.village.code,
+        is_public="true",
+        lat="-5.429871",
+        long="105.261234",
+        address="Jl. Rumah Saya 7",
+    )["tracking_number"]
+    exact = file_report(
+        "ZZ-TEST-PROVINCE",
+        places.village.code,
+        is_public="true",
+        exact_location_public="true",
+        lat="-5.429871",
+        long="105.261234",
+    )["tracking_number"]
+    private = file_report(
+        "ZZ-TEST-PROVINCE", places.village.code, description="Pungutan liar di kantor"
+    )["tracking_number"]
+    listed = {
+        r["service_request_id"]: r
+        for r in client.get(
+            f"{BASE}/requests.json", params={"service_code": "ZZ-TEST-PROVINCE"}
+        ).json()
+    }
+    assert private not in listed
+    assert (listed[public]["lat"], listed[public]["long"]) == (-5.43, 105.261)
+    assert listed[public]["address"] is None
+    assert "Rumah Saya" not in client.get(f"{BASE}/requests/{public}.xml").text
+    assert (listed[exact]["lat"], listed[exact]["long"]) == (-5.429871, 105.261234)
+    by_number = client.get(f"{BASE}/requests/{private}.json").json()[0]
+    assert by_number["status"] == "open"
+    assert by_number["description"] is None
+    assert by_number["lat"] is None
