@@ -1,4 +1,4 @@
-"""The `fleet`, `profile` and `ci-matrix` commands: parse options, call one library function, print the result."""
+"""The `fleet` and `ci-matrix` commands: parse options, call one library function, print the result."""
 
 from __future__ import annotations
 
