@@ -90,7 +90,14 @@ def run(profiles: list[Path], template: Path, work: Path, jobs: int, where: str)
     if done.returncode != 0 or data["summary"]["clean"] != len(profiles):
         sys.exit(f"fleet update did not update every replica cleanly:\n{done.stdout}\n{done.stderr}")
     villages = {name: count for name, _, count in rendered}
+    trees = {
+        p.stem: subprocess.run(
+            ["git", "rev-parse", "jaki-forge/update-1.1.0^{tree}"], cwd=base / p.stem, capture_output=True, text=True
+        ).stdout.strip()
+        for p in profiles
+    }
     return {
+        "trees": trees,
         "jobs": jobs,
         "replicas": len(profiles),
         "render_s": render_s,
@@ -132,6 +139,9 @@ def main() -> None:
             f"{row['update_s']:>10.1f}s {row['update_s'] / n:>11.2f}s {total:>7.1f}s"
             f"  {'under' if total < goal else 'OVER'} the {goal} s goal"
         )
+    if len(rows) > 1:
+        same = all(row["trees"] == rows[0]["trees"] for row in rows)
+        print(f"updated trees identical across --jobs values: {'yes' if same else 'NO'}")
     first = rows[0]
     print("per-replica seconds (render / update, in the worker), median and slowest:")
     render_each, update_each = first["render_each"], first["update_each"]
