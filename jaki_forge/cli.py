@@ -296,10 +296,12 @@ def diff(
                 typer.echo(f"    {name}")
 
 
+from .exportcli import export_app  # noqa: E402
 from .fleetcli import ci_matrix, fleet_app, profile_app  # noqa: E402  (typer only: --version stays fast)
 
 app.add_typer(fleet_app, name="fleet")
 app.add_typer(profile_app, name="profile")
+app.add_typer(export_app, name="export")
 app.command("ci-matrix")(ci_matrix)
 
 
