@@ -25,6 +25,11 @@ CONTEXT_FILE = "cookiecutter.json"
 PROJECT_DIR = "{{cookiecutter._profile.app.slug}}"
 # copier's `profile` answer becomes the private (never prompted, never re-rendered) cookiecutter variable `_profile`
 PROFILE_PRELUDE = "{% set profile = cookiecutter._profile %}"
+# what a template may read of copier's own answers, from the variables the export records
+ANSWERS_PRELUDE = (
+    "{% set _copier_answers = {'_commit': cookiecutter._jaki_forge.version, "
+    "'_src_path': cookiecutter._jaki_forge.template, 'profile': cookiecutter._profile} %}"
+)
 # what copier leaves out of every render unless the template says otherwise
 COPIER_EXCLUDES = ("copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git", ".DS_Store", ".svn")
 
@@ -129,11 +134,13 @@ def _write_files(template_root: Path, rendered: Path, project: Path, config: dic
         target.parent.mkdir(parents=True, exist_ok=True)
         if is_template:
             text = path.read_text(encoding="utf-8")
-            if "_copier_" in text:
+            if "_copier_" in text.replace("_copier_answers", ""):
                 raise TemplateError(
-                    f"{relative} uses copier's own variables (_copier_…), which cookiecutter does not have"
+                    f"{relative} uses copier's own variables (_copier_conf, …), which cookiecutter does not have; "
+                    "only _copier_answers can be exported"
                 )
-            target.write_text(PROFILE_PRELUDE + text, encoding="utf-8", newline="")
+            prelude = PROFILE_PRELUDE + (ANSWERS_PRELUDE if "_copier_answers" in text else "")
+            target.write_text(prelude + text, encoding="utf-8", newline="")
             shutil.copymode(path, target)
             templated += 1
         else:

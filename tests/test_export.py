@@ -164,6 +164,8 @@ def test_cruft_follows_exported_releases_and_keeps_local_edits(tmp_path, runner,
     assert (project / ".dockerignore").read_text(encoding="utf-8").endswith(DOCKERIGNORE_NOTE)
     state = json.loads((project / ".cruft.json").read_text())
     assert state["context"]["cookiecutter"]["_jaki_forge"]["version"] == "1.1.0"
+    catalog = yaml.safe_load((project / "catalog-info.yaml").read_text(encoding="utf-8"))
+    assert catalog["metadata"]["annotations"]["jaki-forge.io/template-version"] == "1.1.0"
     tool("cruft", "check", cwd=project, env=tools_env)
 
 
