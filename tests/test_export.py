@@ -277,3 +277,19 @@ def test_export_of_a_release_whose_tag_moved_is_refused(tmp_path, runner):
     assert result.exit_code == 2
     assert "already has release 1.0.0 with other content" in result.stderr
     assert git("status", "--porcelain", cwd=out) == ""
+
+
+def test_export_takes_the_newest_release_and_refuses_a_bad_profile(tmp_path, runner):
+    template = snapshot_template(tmp_path / "template")
+    release_v2(template)
+    out = tmp_path / "newest"
+    args = ["--out", str(out), "--profile", str(GOOD / "minimal.yaml"), "--template", str(template)]
+    result = runner.invoke(app, ["export", "cookiecutter", *args])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "cookiecutter.json").read_text())["_jaki_forge"]["version"] == "1.1.0"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((GOOD / "minimal.yaml").read_text(encoding="utf-8").replace("slug: uji-in", "slug: Uji In!"))
+    result = runner.invoke(app, ["export", "cookiecutter", "--out", str(tmp_path / "x"), "--profile", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:12:" in result.stderr and "app.slug" in result.stderr
+    assert not (tmp_path / "x").exists()
