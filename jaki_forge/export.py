@@ -30,7 +30,7 @@ ANSWERS_PRELUDE = (
     "{% set _copier_answers = {'_commit': cookiecutter._jaki_forge.version, "
     "'_src_path': cookiecutter._jaki_forge.template, 'profile': cookiecutter._profile} %}"
 )
-# what copier leaves out of every render unless the template says otherwise
+# what copier leaves out of a render when the template sets no _exclude and no _subdirectory
 COPIER_EXCLUDES = ("copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git", ".DS_Store", ".svn")
 
 
@@ -114,7 +114,9 @@ def _write_files(template_root: Path, rendered: Path, project: Path, config: dic
     suffix = str(config.get("_templates_suffix", ".jinja"))
     if not suffix:
         raise TemplateError("the template renders every file (_templates_suffix is empty); export needs a suffix")
-    excludes = [*COPIER_EXCLUDES, *(config.get("_exclude") or [])]
+    subdirectory = str(config.get("_subdirectory") or ".")
+    default = COPIER_EXCLUDES if PurePosixPath(subdirectory) == PurePosixPath(".") else ()
+    excludes = [*config.get("_exclude", default), ".git"]
     verbatim: list[str] = []
     produced: set[str] = set()
     templated = 0
@@ -194,6 +196,9 @@ def build_template(
         },
         "_copy_without_render": sorted(_glob_escape(p) for p in verbatim),
         "_jinja2_env_vars": _jinja_env_vars(config),
+        # Jinja (copier's and cookiecutter's) ends rendered lines with \n; cookiecutter would otherwise
+        # write the template file's own line ending back
+        "_new_lines": "\n",
     }
     text = json.dumps(context, indent=2, ensure_ascii=False) + "\n"
     (target / CONTEXT_FILE).write_text(text, encoding="utf-8")

@@ -293,3 +293,18 @@ def test_export_takes_the_newest_release_and_refuses_a_bad_profile(tmp_path, run
     assert result.exit_code == 2
     assert f"{bad}:12:" in result.stderr and "app.slug" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_line_endings_survive_the_export_as_copier_writes_them(tmp_path, runner, tools_env):
+    template = snapshot_template(tmp_path / "template", tag=None)
+    (template / "template" / "notes.txt.jinja").write_bytes(b"# {{ profile.app.name }}\r\nline two\r\n")
+    (template / "template" / "windows.txt").write_bytes(b"kept\r\nas is\r\n")
+    commit_all(template, "files with CRLF line endings")
+    git("tag", "1.0.0", cwd=template)
+    made_by_new = generate(GOOD / "minimal.yaml", tmp_path / "new", template=str(template), vcs_ref="1.0.0")
+    export(runner, tmp_path / "cc", GOOD / "minimal.yaml", template, "1.0.0")
+    tool("cookiecutter", "--no-input", str(tmp_path / "cc"), "-o", str(tmp_path / "made"), cwd=tmp_path, env=tools_env)
+    (made,) = (tmp_path / "made").iterdir()
+    assert (made / "windows.txt").read_bytes() == b"kept\r\nas is\r\n"
+    assert (made / "notes.txt").read_bytes() == (made_by_new.path / "notes.txt").read_bytes()
+    assert tree(made, skip=set()) == tree(made_by_new.path, skip={".copier-answers.yml"})
