@@ -158,7 +158,7 @@ def test_cruft_follows_exported_releases_and_keeps_local_edits(tmp_path, runner,
     assert len(git("log", "--format=%H", cwd=out).split()) == 2
 
     assert tool("cruft", "check", cwd=project, env=tools_env, check=False).returncode != 0
-    tool("cruft", "update", "--skip-apply-ask", "--allow-untracked-files", cwd=project, env=tools_env)
+    tool("cruft", "update", "--skip-apply-ask", cwd=project, env=tools_env)
     assert main.read_text(encoding="utf-8").endswith("\n# local edit: keep me\n")
     assert "# local: Bandar Lampung desk hours" in custom.read_text(encoding="utf-8")
     assert README_NOTE in (project / "README.md").read_text(encoding="utf-8")
