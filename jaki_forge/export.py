@@ -177,7 +177,9 @@ def build_template(
     render(loaded, rendered, source.with_ref(ref))
     answers = read_answers(rendered)
     checkout = work / "template"
-    _checkout(source, ref, checkout)
+    # the commit copier rendered (a tag, or `git describe` output, which git resolves too), so the files
+    # translated below are the ones `new` renders even when `ref` is a moving name such as HEAD
+    _checkout(source, str(answers.get("_commit") or ref), checkout)
     config = _copier_config(checkout)
     subdirectory = str(config.get("_subdirectory") or "")
     template_root = (checkout / subdirectory).resolve()

@@ -308,3 +308,17 @@ def test_line_endings_survive_the_export_as_copier_writes_them(tmp_path, runner,
     assert (made / "windows.txt").read_bytes() == b"kept\r\nas is\r\n"
     assert (made / "notes.txt").read_bytes() == (made_by_new.path / "notes.txt").read_bytes()
     assert tree(made, skip=set()) == tree(made_by_new.path, skip={".copier-answers.yml"})
+
+
+def test_a_development_head_exports_what_new_renders_at_head(tmp_path, runner, tools_env):
+    template = snapshot_template(tmp_path / "template")
+    (template / "template" / "NEXT.md").write_text("after 1.0.0\n", encoding="utf-8")
+    commit_all(template, "work after the release")
+    said = export(runner, tmp_path / "cc", GOOD / "minimal.yaml", template, "HEAD")
+    version = json.loads((tmp_path / "cc" / "cookiecutter.json").read_text())["_jaki_forge"]["version"]
+    assert version.startswith("1.0.0-1-g") and f"Exported template {version} " in said
+    made_by_new = generate(GOOD / "minimal.yaml", tmp_path / "new", template=str(template), vcs_ref="HEAD")
+    tool("cookiecutter", "--no-input", str(tmp_path / "cc"), "-o", str(tmp_path / "made"), cwd=tmp_path, env=tools_env)
+    (made,) = (tmp_path / "made").iterdir()
+    assert (made / "NEXT.md").read_text(encoding="utf-8") == "after 1.0.0\n"
+    assert tree(made, skip=set()) == tree(made_by_new.path, skip={".copier-answers.yml"})
