@@ -1,9 +1,10 @@
-"""Hatch build hook: packs the template's git history (release tags and HEAD) into the package."""
+"""Hatch build hook: packs the template's git history (HEAD, and a tag per release of the ledger) into the package."""
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
+import tomllib
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -29,7 +30,21 @@ class TemplateBundleHook(BuildHookInterface):
                 "building jaki-forge needs the template history: build from a git checkout, or from an sdist "
                 f"that carries {BUNDLE}"
             )
-        out = Path(tempfile.mkdtemp(prefix="jaki-forge-bundle-")) / "template.bundle"
-        subprocess.run(["git", "bundle", "create", str(out), "--tags", "HEAD"], cwd=root, check=True,
-                       capture_output=True)
+        work = Path(tempfile.mkdtemp(prefix="jaki-forge-bundle-"))
+        mirror = work / "mirror.git"
+
+        def git(*args: str) -> None:
+            subprocess.run(["git", *args], cwd=work, check=True, capture_output=True)
+
+        # the releases are recorded in the tree (template-releases.toml), not as tags a clone may lack
+        git("init", "-q", "--bare", "-b", "main", str(mirror))
+        git("--git-dir", str(mirror), "fetch", "-q", "--no-tags", str(root), "+HEAD:refs/heads/main")
+        ledger_file = root / "template-releases.toml"
+        ledger = {}
+        if ledger_file.is_file():
+            ledger = tomllib.loads(ledger_file.read_text(encoding="utf-8")).get("releases", {})
+        for release, commit in ledger.items():
+            git("--git-dir", str(mirror), "update-ref", f"refs/tags/{release}", commit)
+        out = work / "template.bundle"
+        git("--git-dir", str(mirror), "bundle", "create", str(out), "--all")
         build_data["force_include"][str(out)] = BUNDLE

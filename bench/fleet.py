@@ -22,9 +22,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, GIT_ID, ROOT, snapshot_template
 
-from jaki_forge.fleet import run_parallel
-from jaki_forge.fleettest import expand_profiles
-from jaki_forge.scratch import scratch, scratch_root
+from jaki_forge.fleet.runner import run_parallel
+from jaki_forge.fleet.test import expand_profiles
+from jaki_forge.replica.scratch import scratch, scratch_root
 
 
 def next_version(template: Path) -> None:
@@ -46,7 +46,7 @@ class Job:
 
 def render(job: Job) -> tuple[str, float, int]:
     """Render one replica at 1.0.0; (name, seconds, villages)."""
-    from jaki_forge.creation import generate
+    from jaki_forge.replica.create import generate
 
     with scratch(job.scratch):
         result = generate(job.profile, job.dest, template=job.template, vcs_ref="1.0.0")

@@ -15,8 +15,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, ROOT, snapshot_template, timed
 
-from jaki_forge.answers import template_data
-from jaki_forge.profile import load_profile
+from jaki_forge.profile.load import load_profile
+from jaki_forge.replica.payload import template_data
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import ROOT, snapshot_template
 
-from jaki_forge.creation import generate
+from jaki_forge.replica.create import generate
 
 PATHS = ("/open311/v2/services.json", "/api/regions/search?q=kedaton", "/")
 

@@ -1,17 +1,20 @@
-"""Benchmark `jaki-forge update` of the Lampung replica between two template versions, beside `new`.
+"""Benchmark `jaki-forge update` of the Lampung replica 1.0.0 -> 1.1.0 against plain `copier update`.
 
-Run: python bench/update.py   (median wall seconds over 3 runs; plain `copier update` of the same replica as baseline)
+Run: python bench/update.py [--runs N]   (interleaved runs, both sides with the same scratch directory;
+prints min/median/max wall seconds and the ratio jaki-forge/copier)
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BIN, GIT_ID, ROOT, snapshot_template, timed
+from _common import BIN, GIT_ID, ROOT, interleaved, report, same_scratch, snapshot_template
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -20,9 +23,13 @@ def git(*args: str, cwd: Path) -> str:
 
 
 def main() -> None:
-    """Print the wall times of new, update and copier update for the Lampung replica."""
+    """Print the wall times of jaki-forge update and copier update of the same Lampung replica."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-update-") as scratch:
         work = Path(scratch)
+        env = same_scratch("bench-update-scratch")
         template = snapshot_template(work / "template")
         route = template / "template/app/api/routes/services.py"
         route.write_text(route.read_text() + "\n# template 1.1.0\n")
@@ -31,32 +38,35 @@ def main() -> None:
         git(*GIT_ID, "commit", "-q", "-m", "1.1.0", cwd=template)
         git("tag", "1.1.0", cwd=template)
         replica = work / "lampung-in"
-        profile = ROOT / "profiles/lampung.yaml"
-
-        create = [
-            str(BIN / "jaki-forge"),
-            "new",
-            "--profile",
-            str(profile),
-            str(replica),
-            "--template",
-            str(template),
-            "--vcs-ref",
-            "1.0.0",
-        ]
+        made = work / "lampung-in.made"
+        create = [str(BIN / "jaki-forge"), "new", "--profile", str(ROOT / "profiles/lampung.yaml"), str(made)]
+        subprocess.run(
+            [*create, "--template", str(template), "--vcs-ref", "1.0.0"], check=True, env=env, stdout=subprocess.DEVNULL
+        )
 
         def fresh() -> None:
-            subprocess.run(["rm", "-rf", str(replica)], check=True)
-            subprocess.run(create, check=True, stdout=subprocess.DEVNULL)
+            shutil.rmtree(replica, ignore_errors=True)
+            shutil.copytree(made, replica, symlinks=True)
 
-        new = timed(create, before=lambda: subprocess.run(["rm", "-rf", str(replica)], check=True))
-        ours = timed([str(BIN / "jaki-forge"), "update", str(replica)], before=fresh)
-        theirs = timed(
-            [str(BIN / "copier"), "update", "--defaults", "--skip-answered", "--quiet", str(replica)], before=fresh
+        samples = interleaved(
+            {
+                "jaki-forge update": [str(BIN / "jaki-forge"), "update", str(replica)],
+                "copier update": [
+                    str(BIN / "copier"),
+                    "update",
+                    "--defaults",
+                    "--skip-answered",
+                    "--quiet",
+                    str(replica),
+                ],
+            },
+            runs=args.runs,
+            before=fresh,
+            env=env,
         )
-        print(f"lampung new             {new:6.2f} s")
-        print(f"lampung update 1.0->1.1 {ours:6.2f} s")
-        print(f"copier update (same)    {theirs:6.2f} s   ratio jaki-forge/copier {ours / theirs:.2f}")
+        shutil.rmtree(env["TMPDIR"], ignore_errors=True)
+        print("Lampung replica, template 1.0.0 -> 1.1.0, scratch", env["TMPDIR"])
+        print("\n".join(report(samples, baseline="copier update")))
 
 
 if __name__ == "__main__":

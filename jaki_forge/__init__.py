@@ -21,14 +21,14 @@ __all__ = [
 _EXPORTS = {
     "JakiForgeError": "errors",
     "ProfileError": "errors",
-    "LoadedProfile": "profile",
-    "load_profile": "profile",
-    "profile_schema": "schema",
-    "template_data": "answers",
-    "generate": "creation",
-    "update": "sync",
-    "check": "drift",
-    "diff": "drift",
+    "LoadedProfile": "profile.load",
+    "load_profile": "profile.load",
+    "profile_schema": "profile.schema",
+    "template_data": "replica.payload",
+    "generate": "replica.create",
+    "update": "replica.update",
+    "check": "replica.drift",
+    "diff": "replica.drift",
 }
 
 

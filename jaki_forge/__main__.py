@@ -1,5 +1,5 @@
 """`python -m jaki_forge` runs the command-line interface."""
 
-from .cli import main
+from jaki_forge.cli.app import main
 
 main()

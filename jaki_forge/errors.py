@@ -54,3 +54,11 @@ class TemplateError(OperationError):
 
 class DestinationError(InvalidInputError):
     """The destination of a replica cannot be used (exists, not empty, not a replica)."""
+
+
+class InterruptedError_(JakiForgeError):
+    """The user stopped the operation (Ctrl-C or SIGTERM); the message says in which state it left things."""
+
+    def __init__(self, message: str, *, code: int = 130):
+        super().__init__(message)
+        self.code = code

@@ -58,7 +58,7 @@ def template_repo(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def replicas(tmp_path_factory, template_repo) -> dict[str, Path]:
     """The Jakarta and Lampung replicas rendered once from `template_repo` (shared, do not modify)."""
-    from jaki_forge.creation import generate
+    from jaki_forge.replica.create import generate
 
     base = tmp_path_factory.mktemp("replicas")
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
+from jaki_forge.cli.app import app
 from jaki_forge.errors import DestinationError, InvalidInputError
+from jaki_forge.replica.create import generate
 
 from .conftest import GIT_ID, GOOD, PROFILES, commit_all, git, snapshot_template
 
@@ -111,7 +113,9 @@ def test_static_files_and_jinja_syntax_in_the_profile_survive_the_export(tmp_pat
     (profile_dir / "files").mkdir()
     for child in (GOOD / "files").iterdir():
         (profile_dir / "files" / child.name).write_bytes(child.read_bytes())
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # a PNG signature is all `new` copies; bytes not text
+    logo = io.BytesIO()
+    Image.new("RGBA", (96, 96), (11, 110, 79, 255)).save(logo, format="PNG")
+    png = logo.getvalue()
     (profile_dir / "files" / "logo.png").write_bytes(png)
     text = (GOOD / "minimal.yaml").read_text(encoding="utf-8").replace("logo: files/logo.svg", "logo: files/logo.png")
     # Jinja syntax in profile text must reach the project as text, not be rendered a second time by cookiecutter
@@ -122,7 +126,16 @@ def test_static_files_and_jinja_syntax_in_the_profile_survive_the_export(tmp_pat
     assert (made_by_new.path / "app/static/logo.png").read_bytes() == png
 
     said = export(runner, tmp_path / "cc", profile_dir / "minimal.yaml", template_repo, "1.0.0")
-    assert "1 written by jaki-forge" in said
+    source = template_repo / "template"
+    written = sorted(
+        name
+        for name in tree(made_by_new.path, skip={".copier-answers.yml"})
+        if not (source / name).exists() and not (source / f"{name}.jinja").exists()
+    )
+    assert "app/static/logo.png" in written  # and the icons jaki-forge renders from it
+    assert f"{len(written)} written by jaki-forge" in said
+    context = json.loads((tmp_path / "cc" / "cookiecutter.json").read_text(encoding="utf-8"))
+    assert set(written) <= set(context["_copy_without_render"])
     tool("cookiecutter", "--no-input", str(tmp_path / "cc"), "-o", str(tmp_path / "made"), cwd=tmp_path, env=tools_env)
     (made,) = (tmp_path / "made").iterdir()
     assert tree(made, skip=set()) == tree(made_by_new.path, skip={".copier-answers.yml"})
@@ -226,7 +239,7 @@ def test_handover_refuses_what_it_cannot_use(tmp_path, runner, template_repo, re
     assert "was made from another profile than the one" in result.stderr
     (copy / "README.md").write_text("changed\n")
     with pytest.raises(DestinationError, match="has uncommitted changes; commit or stash them"):
-        from jaki_forge.handover import to_cruft
+        from jaki_forge.replica.handover import to_cruft
 
         to_cruft(copy, export=out)
     result = runner.invoke(app, ["export", "from-cruft", str(copy)])
@@ -256,7 +269,7 @@ def test_export_refuses_bad_destinations_and_versions(tmp_path, runner, template
     export(runner, plain, GOOD / "minimal.yaml", template_repo, "1.0.0")
     assert not (plain / ".git").exists()
     with pytest.raises(InvalidInputError, match=r"the exported template .* does not exist"):
-        from jaki_forge.handover import to_cruft
+        from jaki_forge.replica.handover import to_cruft
 
         to_cruft(replicas["jakarta"], export=tmp_path / "missing")
 

@@ -12,11 +12,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
+from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.fleet import fleet_schema_text, fleet_status, load_fleet, shipped_fleet_schema_text, update_fleet
-from jaki_forge.fleettest import ci_matrix, fleet_test
+from jaki_forge.fleet.manifest import fleet_schema_text, load_fleet, shipped_fleet_schema_text
+from jaki_forge.fleet.status import fleet_status
+from jaki_forge.fleet.test import ci_matrix, fleet_test
+from jaki_forge.fleet.update import update_fleet
+from jaki_forge.replica.create import generate
 
 from .conftest import GOOD, ROOT
 
@@ -344,14 +346,22 @@ def test_status_after_update_shows_the_last_result(fleet, runner):
     assert "clean -> 1.1.0" in table.stdout
 
 
-def test_second_run_refuses_what_an_earlier_run_left(fleet):
-    report = update_fleet(fleet["manifest"], only=["alpha", "echo"])
+def test_second_run_reuses_what_an_earlier_run_left_and_keeps_the_history(fleet, runner):
+    first = {r["name"]: r for r in fleet["report"]["replicas"]}
+    report = update_fleet(fleet["manifest"], only=["alpha", "charlie", "echo"])
     by_name = {r.name: r for r in report.replicas}
-    assert by_name["alpha"].status == "refused"
-    assert "already has a branch jaki-forge/update-1.1.0" in by_name["alpha"].reason
+    assert by_name["alpha"].status == "clean"
+    assert "already updated on jaki-forge/update-1.1.0 by an earlier run" in by_name["alpha"].reason
+    assert by_name["charlie"].status == "conflicts"  # still waiting in the same worktree
+    assert by_name["charlie"].worktree == first["charlie"]["worktree"]
+    assert by_name["charlie"].conflicts == [MARKER]
     assert by_name["echo"].status == "refused"
     assert "left from an earlier update" in by_name["echo"].reason
     assert tree_state(fleet["replicas"]["alpha"]) == fleet["before"]["alpha"]
+    status = runner.invoke(app, ["fleet", "status", "-m", str(fleet["manifest"]), "--json", "--only", "charlie"])
+    last = json.loads(status.stdout)["replicas"][0]["last"]
+    assert last["worktree"] == first["charlie"]["worktree"]
+    assert [entry["status"] for entry in last["history"]] == ["conflicts"]
 
 
 def test_unknown_version_and_replica_names(fleet):
@@ -487,7 +497,7 @@ def test_ci_workflow_uses_the_matrix():
     assert any("fromJSON(needs.matrix.outputs.matrix)" in matrix for matrix in matrices)
 
 
-def test_unreachable_template_fails_that_replica_only(fleet, tmp_path):
+def test_unreachable_template_refuses_that_replica_only(fleet, tmp_path):
     manifest = fleet["base"] / "broken-fleet.yaml"
     manifest.write_text(
         yaml.safe_dump(
@@ -500,8 +510,8 @@ def test_unreachable_template_fails_that_replica_only(fleet, tmp_path):
         )
     )
     report = update_fleet(manifest)
-    assert report.replicas[0].status == "failed"
-    assert "cannot list the versions of the template" in report.replicas[0].reason
+    assert report.replicas[0].status == "refused"  # exit 2 for a single update: the user must say where it went
+    assert "does not exist on this machine; if the template moved" in report.replicas[0].reason
     assert tree_state(fleet["replicas"]["alpha"]) == fleet["before"]["alpha"]
 
 
@@ -509,7 +519,7 @@ def test_scratch_directory_choice(tmp_path):
     import tempfile
 
     from jaki_forge.errors import InvalidInputError
-    from jaki_forge.scratch import scratch, scratch_root
+    from jaki_forge.replica.scratch import scratch, scratch_root
 
     assert scratch_root("system") is None
     assert scratch_root(None) is None

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge import creation as generate_module
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
-from jaki_forge.templates import CANONICAL_URL
+from jaki_forge.cli.app import app
+from jaki_forge.profile.logo import ICONS
+from jaki_forge.replica import create as generate_module
+from jaki_forge.replica.create import generate
+from jaki_forge.replica.source import CANONICAL_URL
 
 from .conftest import GOOD, git
 
@@ -149,14 +150,35 @@ def test_interrupt_leaves_nothing(tmp_path, template_repo, monkeypatch):
 
 
 def test_png_logo_is_copied(tmp_path, template_repo):
+    import io
+
+    from PIL import Image
+
     shutil.copytree(GOOD, tmp_path / "p")
     png = tmp_path / "p" / "files" / "logo.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "#0B6E4F").save(buffer, "PNG")
+    png.write_bytes(buffer.getvalue())
     profile = tmp_path / "p" / "minimal.yaml"
     profile.write_text(profile.read_text().replace("files/logo.svg", "files/logo.png"))
     made = generate(profile, tmp_path / "r", template=str(template_repo))
     assert (made.path / "app/static/logo.png").read_bytes() == png.read_bytes()
+    assert not (made.path / "app/static/logo.svg").exists()
+    assert (made.path / "app/static/icons/icon-512.png").is_file()
     assert git("status", "--porcelain", cwd=made.path) == ""
+
+
+def test_the_logo_travels_once_and_the_icons_are_committed(tmp_path, template_repo):
+    """The SVG is in the answers file once, not again in profile.json; the icons are files in the repository."""
+    made = generate(GOOD / "minimal.yaml", tmp_path / "r", template=str(template_repo))
+    svg = (GOOD / "files" / "logo.svg").read_text(encoding="utf-8")
+    assert _answers(made.path)["profile"]["branding"]["logo"]["svg"] == svg
+    assert "<svg" not in (made.path / "app/data/profile.json").read_text(encoding="utf-8")
+    profile_json = json.loads((made.path / "app/data/profile.json").read_text(encoding="utf-8"))
+    assert profile_json["branding"]["logo"] == {"filename": "logo.svg", "media_type": "image/svg+xml"}
+    assert (made.path / "app/static/logo.svg").read_text(encoding="utf-8") == svg
+    tracked = git("ls-files", "app/static", cwd=made.path).split()
+    assert {f"app/static/icons/{name}.png" for name in ICONS} | {"app/static/logo.svg"} <= set(tracked)
 
 
 def test_default_template_records_the_canonical_url_and_works_offline(tmp_path, offline):
@@ -203,3 +225,10 @@ def test_toolkit_replica_extra_covers_the_replica_dependencies(replicas):
     provided = names(ours["project"]["optional-dependencies"]["replica"]) | names(ours["project"]["dependencies"])
     provided |= names(ours["project"]["optional-dependencies"]["test"])
     assert needed - provided == set()
+
+
+def test_the_replica_ships_the_payload_schema_of_this_toolkit():
+    from jaki_forge.replica.payload import SCHEMA_FILE, payload_schema_text
+
+    shipped = (Path(__file__).parent.parent / SCHEMA_FILE).read_text(encoding="utf-8")
+    assert shipped == payload_schema_text(), "regenerate it: python -m jaki_forge.replica.payload"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
+from jaki_forge.cli.app import app
+from jaki_forge.replica.create import generate
 
 from .conftest import GOOD, commit_all, git, snapshot_template
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jaki_forge.cli import app
+from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.profile import load_profile
+from jaki_forge.profile.load import load_profile
 
 BAD = Path(__file__).parent / "profiles" / "bad"
 
@@ -28,7 +28,7 @@ EXPECTED = {
         "  hint: number the attributes 1, 2, 3, …"
     ),
     "colour-invalid": (
-        "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here (expected pattern ^#[0-9A-Fa-f]{6}$)\n"
+        "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here: expected a colour written as # and six hexadecimal digits\n"
         "  hint: write colours as #RRGGBB, e.g. #0B6E4F"
     ),
     "contrast-too-low": (
@@ -69,16 +69,16 @@ EXPECTED = {
         "  hint: the path is relative to the profile file"
     ),
     "logo-not-png": (
-        "{bad}/logo-not-png.yaml:21:9: branding.logo: logo 'fake.png' is not a PNG image\n"
-        "  hint: export the logo as a real PNG file"
+        "{bad}/logo-not-png.yaml:21:9: branding.logo: logo 'fake.png' is not a complete PNG image: it cannot be decoded\n"
+        "  hint: export the logo again as a PNG file"
     ),
     "logo-not-svg": (
-        "{bad}/logo-not-svg.yaml:21:9: branding.logo: logo 'broken.svg' is not valid SVG: mismatched tag: line 1, column 48\n"
+        "{bad}/files/broken.svg:1: branding.logo: logo 'broken.svg' is not valid SVG: Opening and ending tag mismatch: rect line 1 and svg\n"
         "  hint: open it in an SVG editor and save it again"
     ),
     "logo-wrong-type": (
         "{bad}/logo-wrong-type.yaml:21:9: branding.logo: logo 'logo.jpg' must be an .svg or .png file\n"
-        "  hint: convert the logo to SVG (preferred) or PNG"
+        "  hint: convert the logo to SVG or PNG"
     ),
     "malformed-yaml": (
         "{bad}/malformed-yaml.yaml:9:4: malformed YAML: did not find expected ',' or ']'\n"
@@ -114,7 +114,7 @@ EXPECTED = {
     ),
     "region-kind-contradiction": (
         "{bad}/files/regions-kind.csv:2:1: regions[0].kind: kind 'kabupaten' contradicts code '18.71', which is a kota\n"
-        "  hint: kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa"
+        "  hint: kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa, 3 desa adat"
     ),
     "region-missing-parent": (
         "{bad}/files/regions-orphan.csv:4:1: regions[2].code: the parent '18.71.02' of '18.71.02.1001' is not in the regions list\n"
@@ -129,11 +129,11 @@ EXPECTED = {
         "  hint: a region's code extends its parent's code; the parent of '18.71.01.1001' is '18.71.01'"
     ),
     "region-village-digit": (
-        "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.3001': a village code's last segment starts with 1 (kelurahan) or 2 (desa), not 3\n"
+        "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.4001': a village code's last segment starts with 1 (kelurahan), 2 (desa) or 3 (desa adat), not 4\n"
         "  hint: check the official code list"
     ),
     "regions-bad-header": (
-        "{bad}/files/regions-header.csv:1:1: unknown regions CSV header 'kode_wilayah;nama'\n"
+        "{bad}/files/regions-header.csv:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
         "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
     ),
     "regions-file-missing": (
@@ -185,6 +185,126 @@ EXPECTED = {
         "{bad}/valuelist-without-values.yaml:59:9: services[0].attributes[1]: a multivaluelist attribute needs at least one entry in 'values'\n"
         "  hint: add 'values:' as a list of {key, name}, or use the string, text, number or datetime datatype"
     ),
+    "yaml-alias-bomb": (
+        "{bad}/yaml-alias-bomb.yaml:8:1: profile expands to more than 1,000,000 values through YAML aliases (*name); refused\n"
+        "  hint: write the values out instead of repeating aliases, or keep large lists in a CSV file"
+    ),
+    "yaml-recursive-alias": (
+        "{bad}/yaml-recursive-alias.yaml:2:11: profile holds a value that contains itself through an alias (&anchor … *anchor)\n"
+        "  hint: a profile needs no recursive aliases; write the value out"
+    ),
+    "every-problem-at-once": (
+        "{bad}/every-problem-at-once.yaml:8:13: province.timezone: unknown IANA timezone 'Asia/Jakart'\n"
+        "  hint: did you mean 'Asia/Jakarta'?\n"
+        "{bad}/every-problem-at-once.yaml:12:9: app.slug: 'Uji In' is not a safe slug (it names the replica's directory and Docker image)\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in\n"
+        "{bad}/every-problem-at-once.yaml:18:12: branding.primary: text colour #FFFFFF on primary #F7941D has contrast 2.28:1, below the WCAG AA minimum of 4.5:1\n"
+        "  hint: darken the primary colour (for white text) or change branding.text_on_primary\n"
+        "{bad}/every-problem-at-once.yaml:49:15: services[0].sla_days: the number -3 is out of range: input should be greater than or equal to 1"
+    ),
+    "contact-not-email": (
+        "{bad}/contact-not-email.yaml:40:14: agencies[1].contact: 'javascript:alert(1)//@x.id' is neither an https:// address nor an e-mail address (The email address contains invalid characters before the @-sign: '(', ')', ':')\n"
+        "  hint: write an e-mail address such as pengaduan@lampungprov.go.id or an https:// address"
+    ),
+    "slug-reserved": (
+        "{bad}/slug-reserved.yaml:12:9: app.slug: 'con' is a name Windows reserves for a device; a directory cannot be called that\n"
+        "  hint: use lowercase letters, digits and hyphens, e.g. lampung-in"
+    ),
+    "url-not-https": (
+        "{bad}/url-not-https.yaml:80:10: integrations[0].url: 'http://www.lapor.go.id' is not valid here: expected an https:// address without spaces"
+    ),
+    "regions-not-csv": (
+        "{bad}/files/passwd:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
+        "  hint: use the official 'code,name' table or the columns code,parent,level,kind,name,postal_code"
+    ),
+    "newline-in-app-name": (
+        "{bad}/newline-in-app-name.yaml:10:9: app.name: must be on one line (it contains a line break)\n"
+        "  hint: write it on one line; only descriptions may span lines"
+    ),
+    "newline-in-font": (
+        "{bad}/newline-in-font.yaml:23:9: branding.font: must be on one line (it contains a line break)\n"
+        "  hint: write it on one line; only descriptions may span lines"
+    ),
+    "control-characters": (
+        "{bad}/control-characters.yaml:45:16: services[0].name.id: contains the control character U+0000 (NUL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:45:36: services[0].name.en: contains the control character U+001B (ESC); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:46:67: services[0].description.en: contains the control character U+0009 (TAB); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:50:23: services[0].keywords[1]: contains the control character U+0007 (BEL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)\n"
+        "{bad}/control-characters.yaml:50:35: services[0].keywords[2]: contains the control character U+007F (DEL); remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)"
+    ),
+    "control-characters-in-key": (
+        "{bad}/control-characters-in-key.yaml:9:24: province.\\x1b]0;pwned\\x07\\x1b[2J: unknown field '\\x1b]0;pwned\\x07\\x1b[2J'\n"
+        "  hint: allowed here: code, name, iso_code, capital, timezone"
+    ),
+    "logo-embedded-picture-too-large": (
+        "{bad}/files/embedded-bomb.svg:2: branding.logo: the picture embedded in <image> has far more than 4,194,304 pixels (e.g. 2048×2048), the most allowed\n"
+        "  hint: embed a smaller or sound picture"
+    ),
+    "logo-external-entity": (
+        "{bad}/files/logo-external-entity.svg:2: branding.logo: logo 'logo-external-entity.svg' declares a DOCTYPE or entities, which a logo may not use\n"
+        "  hint: remove the <!DOCTYPE …> declaration; write the content out instead of entities"
+    ),
+    "logo-fill-url": (
+        "{bad}/files/logo-fill-url.svg:2: branding.logo: <rect fill=…> refers to a file outside the logo with url(…)\n"
+        "  hint: only url(#id) references to the logo's own parts are allowed"
+    ),
+    "logo-foreign-object": (
+        "{bad}/files/logo-foreign-object.svg:2: branding.logo: <foreignObject> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing\n"
+        "{bad}/files/logo-foreign-object.svg:3: branding.logo: <div> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements\n"
+        "{bad}/files/logo-foreign-object.svg:3: branding.logo: <iframe> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements"
+    ),
+    "logo-html-script": (
+        "{bad}/files/logo-html-script.svg:3: branding.logo: <script> from the namespace 'http://www.w3.org/1999/xhtml' is not allowed in a logo\n"
+        "  hint: keep to SVG elements"
+    ),
+    "logo-link": (
+        "{bad}/files/logo-link.svg:2: branding.logo: <a> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing"
+    ),
+    "logo-local-file": (
+        "{bad}/files/logo-local-file.svg:3: branding.logo: <image> refers to '/etc/jaki/secret.png' outside the logo; a logo may only refer to its own parts (#id) and embed PNG, JPEG, GIF or WebP pictures as data: URIs\n"
+        "  hint: embed the picture in the SVG (most editors have an 'embed images' option) or remove the reference"
+    ),
+    "logo-onload": (
+        "{bad}/files/logo-onload.svg:2: branding.logo: <svg> has the event attribute 'onload', which runs code\n"
+        "  hint: remove the attribute"
+    ),
+    "logo-png-too-many-pixels": (
+        "{bad}/logo-png-too-many-pixels.yaml:22:9: branding.logo: logo 'huge-pixels.png' is 5000×5000 pixels; at most 4,194,304 pixels (e.g. 2048×2048) are allowed\n"
+        "  hint: export the logo again as a PNG file"
+    ),
+    "logo-png-truncated": (
+        "{bad}/logo-png-truncated.yaml:22:9: branding.logo: logo 'truncated.png' is not a complete PNG image: it cannot be decoded\n"
+        "  hint: export the logo again as a PNG file"
+    ),
+    "logo-script": (
+        "{bad}/files/logo-script.svg:3: branding.logo: <script> is not allowed in a logo (scripts, foreignObject, links and animations can run code or load files)\n"
+        "  hint: remove the element; a logo is a still drawing"
+    ),
+    "logo-style-import": (
+        "{bad}/files/logo-style-import.svg:2: branding.logo: <style> uses '@import', which loads or runs something\n"
+        "  hint: remove it from the style"
+    ),
+    "logo-stylesheet": (
+        "{bad}/files/logo-stylesheet.svg:2: branding.logo: logo 'logo-stylesheet.svg' has a processing instruction <?xml-stylesheet …?>, which a logo may not use\n"
+        "  hint: remove it (an xml-stylesheet instruction loads outside files)"
+    ),
+    "logo-use-bomb": (
+        "{bad}/files/logo-use-bomb.svg:1: branding.logo: logo 'logo-use-bomb.svg' draws more than 10,000 elements (counting what <use> repeats)\n"
+        "  hint: simplify the drawing"
+    ),
+    "logo-use-cycle": (
+        "{bad}/files/logo-use-cycle.svg:1: branding.logo: logo 'logo-use-cycle.svg' has a <use> that repeats itself\n"
+        "  hint: remove the circular <use> reference"
+    ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
 
@@ -212,3 +332,72 @@ def test_cli_prints_the_message_and_exits_2(name, monkeypatch):
     assert result.stderr == expected + tail
     assert result.stdout == ""
     assert "Traceback" not in result.output
+
+
+def test_alias_bomb_is_refused_before_any_python_object_is_built(monkeypatch):
+    import yaml
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the alias bomb reached the YAML constructor")
+
+    monkeypatch.setattr(yaml.CSafeLoader, "construct_document", refuse, raising=False)
+    monkeypatch.setattr(yaml.SafeLoader, "construct_document", refuse)
+    with pytest.raises(ProfileError, match="expands to more than 1,000,000 values"):
+        load_profile(BAD / "yaml-alias-bomb.yaml")
+
+
+def test_a_profile_larger_than_the_limit_is_refused_unread(tmp_path):
+    from jaki_forge.profile.yamlsource import MAX_PROFILE_BYTES
+
+    big = tmp_path / "big.yaml"
+    big.write_text("# " + "x" * MAX_PROFILE_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(big)
+    assert str(caught.value) == (
+        f"{big}: profile is {MAX_PROFILE_BYTES + 3:,} characters long; at most {MAX_PROFILE_BYTES:,} are read\n"
+        "  hint: keep large region lists in a CSV file (regions.file)"
+    )
+
+
+@pytest.mark.parametrize("slug", ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"])
+def test_reserved_device_names_are_refused_as_slugs(slug):
+    from pydantic import ValidationError
+
+    from jaki_forge.profile.model import App
+
+    with pytest.raises(ValidationError, match="Windows reserves for a device"):
+        App(name="X", slug=slug, tagline={"id": "x"}, application_id="id.go.x", domain="x.go.id")
+    App(name="X", slug=f"{slug}-in", tagline={"id": "x"}, application_id="id.go.x", domain="x.go.id")
+
+
+def test_messages_never_echo_raw_control_characters_or_foreign_file_content(monkeypatch):
+    monkeypatch.chdir(BAD.parent.parent.parent)
+    for name in ("control-characters-in-key", "control-characters", "regions-not-csv"):
+        result = CliRunner().invoke(app, ["validate", f"tests/profiles/bad/{name}.yaml"])
+        assert result.exit_code == 2
+        assert not any(ord(char) < 32 and char != "\n" for char in result.stderr), name
+        assert "root:x" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("contact", "valid"),
+    [
+        ("pengaduan@bandarlampungkota.go.id", True),
+        ("https://lapor.go.id/instansi/x", True),
+        ("javascript:alert(1)//@x.id", False),
+        ("a@b", False),
+        ("<script>@x.id", False),
+        ("user@@x.id", False),
+    ],
+)
+def test_contacts_are_checked_by_an_e_mail_validator(contact, valid):
+    from pydantic import ValidationError
+
+    from jaki_forge.profile.model import Agency
+
+    make = lambda: Agency(code="X", name="X", level="province", region="18", contact=contact)  # noqa: E731
+    if valid:
+        assert make().contact == contact
+    else:
+        with pytest.raises(ValidationError, match="neither an https:// address nor an e-mail address"):
+            make()

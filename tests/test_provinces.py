@@ -9,12 +9,12 @@ import zoneinfo
 import pytest
 import yaml
 
-from jaki_forge.cli import app
-from jaki_forge.colours import AA_NORMAL_TEXT, contrast_ratio
+from jaki_forge.cli.app import app
 from jaki_forge.errors import DestinationError, InvalidInputError
-from jaki_forge.profile import load_profile
-from jaki_forge.provincebrand import initials, palette_for
-from jaki_forge.provinces import PROVINCES, find_province, init_all, init_profile
+from jaki_forge.profile.colours import AA_NORMAL_TEXT, contrast_ratio
+from jaki_forge.profile.load import load_profile
+from jaki_forge.starters.brand import initials, palette_for
+from jaki_forge.starters.provinces import PROVINCES, find_province, init_all, init_profile
 
 from .conftest import PROFILES
 

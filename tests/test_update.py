@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jaki_forge.cli import app
-from jaki_forge.creation import generate
-from jaki_forge.sync import PRE_UPDATE_REF, update
+from jaki_forge.cli.app import app
+from jaki_forge.replica.create import generate
+from jaki_forge.replica.update import PRE_UPDATE_REF, update
 
 from .conftest import GOOD, PROFILES, commit_all, git, replica_env, snapshot_template
 
@@ -87,10 +87,10 @@ def test_update_keeps_local_edits_and_applies_the_template_changes(tmp_path, ver
     assert yaml.safe_load((replica / ".copier-answers.yml").read_text())["_commit"] == "1.1.0"
     assert git("rev-parse", PRE_UPDATE_REF, cwd=replica).strip() == before
     assert "Update template 1.0.0 -> 1.1.0" in git("log", "-1", "--format=%s", cwd=replica)
-    assert f"added    1\n    {NEW_MODULE}\n" in result.stdout
-    assert f"removed  1\n    {REMOVED}\n" in result.stdout
+    assert f"added        1\n    {NEW_MODULE}\n" in result.stdout
+    assert f"removed      1\n    {REMOVED}\n" in result.stdout
     assert f"    {ROUTE}\n" in result.stdout
-    assert "conflict 0\n" in result.stdout
+    assert "conflict     0\n" in result.stdout
 
     git("reset", "-q", "--hard", PRE_UPDATE_REF, cwd=replica)  # the documented undo
     assert not (replica / NEW_MODULE).exists()
@@ -107,9 +107,9 @@ def test_overlapping_edits_conflict_visibly(tmp_path, versions, runner):
     result = runner.invoke(app, ["update", str(replica)])
 
     assert result.exit_code == 1
-    assert f"conflict 1\n    {ROUTE}\n" in result.stdout
-    assert "Conflicts remain (git shows them as unmerged)" in result.stdout
-    assert f"git reset --hard {PRE_UPDATE_REF}" in result.stdout
+    assert f"conflict     1\n    {ROUTE}  (changed by the template and here)\n" in result.stdout
+    assert "Conflicts remain (git lists them as unmerged; every other change is staged)" in result.stdout
+    assert "or undo the whole update: jaki-forge update --abort" in result.stdout
     text = route.read_text(encoding="utf-8")
     assert "<<<<<<<" in text and ">>>>>>>" in text
     assert "# local: responses are never cached here." in text
@@ -125,8 +125,8 @@ def test_update_refuses_dirty_tree_and_downgrade(tmp_path, versions, runner):
     result = runner.invoke(app, ["update", str(replica)])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: {replica} has uncommitted changes (e.g. {SEAM_FILE}); commit or stash them before updating, "
-        "so the update can be reviewed and undone\n"
+        f"error: {replica} has uncommitted changes ({SEAM_FILE}); commit them, or set them aside with "
+        "`git stash -u`, before updating, so the update can be reviewed and undone\n"
     )
     assert (replica / SEAM_FILE).read_text() == "WIP = 1\n"  # the user's work is untouched
     (replica / SEAM_FILE).unlink()
@@ -138,7 +138,7 @@ def test_update_refuses_dirty_tree_and_downgrade(tmp_path, versions, runner):
     )
     result = runner.invoke(app, ["update", str(replica), "--to", "7.0.0"])
     assert result.exit_code == 2
-    assert result.stderr == f"error: template version '7.0.0' is not a release of {versions} (known: 1.0.0, 1.1.0)\n"
+    assert result.stderr == f"error: template version '7.0.0' is not a release of {versions} (releases: 1.0.0, 1.1.0)\n"
 
 
 def test_update_refuses_a_directory_that_is_not_a_replica(tmp_path, runner):
@@ -239,7 +239,7 @@ def test_plain_copier_update_works_where_the_template_is_reachable(tmp_path, ver
 
 def test_plain_copier_update_of_a_shipped_template_replica_via_its_public_url(tmp_path, versions, offline, monkeypatch):
     """A replica of the shipped template records the public URL; plain copier updates it where that URL resolves."""
-    from jaki_forge import templates
+    from jaki_forge.replica import source as templates
 
     shipped = templates.TemplateSource(url=templates.CANONICAL_URL, local=versions)  # the public repo, offline
     monkeypatch.setattr(templates, "default_source", lambda: shipped)

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 import yaml
 
-from jaki_forge.cli import app
+from jaki_forge.cli.app import app
 from jaki_forge.errors import ProfileError
-from jaki_forge.profile import load_profile
-from jaki_forge.schema import profile_schema, schema_text, shipped_schema_text
+from jaki_forge.profile.load import load_profile
+from jaki_forge.profile.schema import profile_schema, schema_text, shipped_schema_text
 
 from .conftest import GOOD, PROFILES
 
@@ -136,9 +136,10 @@ def test_missing_profile_file_is_a_clear_error(runner, tmp_path):
 
 def test_public_library_api():
     import jaki_forge
-    from jaki_forge import creation, drift, profile, sync
+    from jaki_forge.profile import load
+    from jaki_forge.replica import create, drift, update
 
-    assert jaki_forge.load_profile is profile.load_profile
-    assert jaki_forge.generate is creation.generate
-    assert jaki_forge.update is sync.update
+    assert jaki_forge.load_profile is load.load_profile
+    assert jaki_forge.generate is create.generate
+    assert jaki_forge.update is update.update
     assert (jaki_forge.check, jaki_forge.diff) == (drift.check, drift.diff)

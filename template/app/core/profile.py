@@ -51,11 +51,10 @@ class AppInfo(_Model):
 
 
 class Logo(_Model):
-    """The logo file name, media type and, for SVG logos, the markup."""
+    """The logo's file name and media type; the generator writes the file into app/static."""
 
     filename: str
     media_type: str
-    svg: str | None = None
 
 
 class Branding(_Model):
@@ -139,7 +138,7 @@ class Modules(_Model):
 
     reports: bool = True
     news: bool = True
-    prices: bool = True
+    prices: bool = False  # as in the profile (jaki-forge's payload schema checks the two agree)
     integrations: bool = True
 
 

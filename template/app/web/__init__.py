@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
-from app.web.branding import STATIC_DIR, fingerprint
+from app.core.logo import STATIC_DIR, SVG_HEADERS
+from app.web.branding import fingerprint
 from app.web.routes import account, content, desk, home, pwa, reports, track
+
+
+class SandboxedSvgStaticFiles(StaticFiles):
+    """Static files; an SVG among them is served sandboxed and never content-sniffed."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file's response, with the SVG headers when it is an SVG."""
+        response = await super().get_response(path, scope)
+        if path.lower().endswith(".svg"):
+            response.headers.update(SVG_HEADERS)
+        return response
 
 
 def install(app: FastAPI) -> None:
     """Mount the pages of the enabled modules and the static files on `app`."""
     modules = app.state.modules
     app.state.web_version = fingerprint(app.state.profile)
-    app.state.web_icons = {}
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", SandboxedSvgStaticFiles(directory=STATIC_DIR), name="static")
     routers = [pwa.router, home.router, account.router]
     if modules.get("reports"):
         routers += [reports.router, track.router, desk.router]

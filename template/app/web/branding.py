@@ -1,27 +1,25 @@
-"""Brand colours as CSS custom properties, readable text colours, and PWA icons from the logo."""
+"""Brand colours as CSS custom properties, readable text colours, and where the logo is."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.logo import LOGO_PNG, LOGO_SVG, STATIC_DIR
 from app.core.profile import Profile
 
 WEB_DIR = Path(__file__).resolve().parent
-STATIC_DIR = WEB_DIR.parent / "static"
-PNG_LOGO = STATIC_DIR / "logo.png"
 ICONS = {
-    # name: (size in pixels, maskable: logo inside the safe zone on a full-bleed background)
+    # name: (size in pixels, maskable), as the generator draws them into app/static/icons
     "icon-192": (192, False),
     "icon-512": (512, False),
     "maskable-192": (192, True),
     "maskable-512": (512, True),
     "apple-touch-icon": (180, True),
+    "favicon": (48, False),
 }
-MASKABLE_SCALE = 0.72
+MANIFEST_ICONS = ("icon-192", "icon-512", "maskable-192", "maskable-512")
 AA_CONTRAST = 4.5
 
 
@@ -88,7 +86,7 @@ class Brand:
 
     def css(self) -> str:
         """A `:root` block of custom properties used by `static/css/app.css`."""
-        font = f'"{self.font}", ' if self.font else ""
+        font = f"{css_string(self.font)}, " if self.font else ""
         lines = [
             f"--primary: {self.primary};",
             f"--on-primary: {self.on_primary};",
@@ -108,7 +106,7 @@ class Brand:
 def brand_of(profile: Profile) -> Brand:
     """The brand palette of `profile` (text on primary is the profile's validated colour)."""
     b = profile.branding
-    font = (b.font or "").replace('"', "").replace("\\", "").replace(";", "") or None
+    font = b.font or None
     return Brand(
         primary=b.primary.upper(),
         on_primary=b.text_on_primary.upper(),
@@ -124,68 +122,25 @@ def brand_of(profile: Profile) -> Brand:
     )
 
 
-def logo_url(profile: Profile) -> str:
-    """Where pages load the logo from."""
-    logo = profile.branding.logo
-    if logo is not None and logo.svg:
+def logo_url() -> str:
+    """Where pages load the logo from (written into app/static by the generator)."""
+    if LOGO_SVG.is_file():
         return "/logo.svg"
-    if PNG_LOGO.is_file():
+    if LOGO_PNG.is_file():
         return "/static/logo.png"
     return "/icons/icon-192.png"
 
 
-def _initials_svg(profile: Profile) -> str:
-    words = [w for w in profile.app.short_name.replace("-", " ").split() if w]
-    letters = "".join(w[0] for w in words[:2]).upper() or "?"
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">'
-        f'<rect width="512" height="512" rx="112" fill="{profile.branding.primary}"/>'
-        f'<text x="256" y="330" text-anchor="middle" font-family="sans-serif" font-size="220" '
-        f'font-weight="700" fill="{profile.branding.text_on_primary}">{html.escape(letters)}</text>'
-        "</svg>"
-    )
-
-
-def logo_svg(profile: Profile) -> str | None:
-    """The SVG markup of the logo, or None when the logo is a PNG file."""
-    logo = profile.branding.logo
-    if logo is not None and logo.svg:
-        return logo.svg
-    if PNG_LOGO.is_file():
-        return None
-    return _initials_svg(profile)
-
-
-def _raster_logo(profile: Profile, size: int) -> bytes:
-    """The logo as a PNG, `size` pixels wide (SVG rendered; PNG logos used as they are)."""
-    import resvg_py
-
-    svg = logo_svg(profile)
-    if svg is None:
-        return PNG_LOGO.read_bytes()
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=size))
-
-
-def render_icon(profile: Profile, name: str) -> bytes:
-    """A square PNG icon (see ICONS) drawn from the logo with resvg."""
-    import resvg_py
-
-    size, maskable = ICONS[name]
-    inner = round(size * MASKABLE_SCALE) if maskable else size
-    picture = base64.b64encode(_raster_logo(profile, inner * 2)).decode("ascii")
-    offset = (size - inner) / 2
-    background = (
-        f'<rect width="{size}" height="{size}" fill="{profile.branding.primary}"/>'
-        if maskable
-        else ""
-    )
-    canvas = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-        f'viewBox="0 0 {size} {size}">{background}'
-        f'<image x="{offset}" y="{offset}" width="{inner}" height="{inner}" '
-        f'preserveAspectRatio="xMidYMid meet" href="data:image/png;base64,{picture}"/></svg>'
-    )
-    return bytes(resvg_py.svg_to_bytes(svg_string=canvas, width=size, height=size))
+def css_string(value: str) -> str:
+    """`value` as a quoted CSS string; quotes, backslashes, line breaks and markup escaped."""
+    out = []
+    for char in value:
+        code = ord(char)
+        if char in '"\\<>&\u2028\u2029' or code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 def fingerprint(profile: Profile) -> str:

@@ -223,7 +223,7 @@ class WebContext:
             csrf_token=self.csrf_token,
             citizen=self.citizen,
             officer=self.officer,
-            logo_url=logo_url(self.profile),
+            logo_url=logo_url(),
             version=getattr(state, "web_version", "0"),
             path=self.request.url.path,
             quote=quote,

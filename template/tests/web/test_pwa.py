@@ -8,8 +8,9 @@ import zlib
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.logo import ICON_DIR, LOGO_SVG
 from app.core.profile import Profile
-from app.web.branding import AA_CONTRAST, brand_of, contrast, ink, readable_on
+from app.web.branding import AA_CONTRAST, ICONS, brand_of, contrast, css_string, ink, readable_on
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -48,6 +49,8 @@ def test_manifest_meets_install_criteria(browser: TestClient, test_profile: Prof
 def test_icons(browser: TestClient, name: str, size: int) -> None:
     assert png_size(browser.get(f"/icons/{name}.png").content) == (size, size)
     assert browser.get("/icons/nope.png").status_code == 404
+    assert browser.get("/icons/..%2Fcss%2Fapp.png").status_code == 404
+    assert png_size(browser.get("/favicon.ico").content) == (48, 48)
 
 
 def test_pages_link_manifest_theme_and_icons(browser: TestClient, test_profile: Profile) -> None:
@@ -79,13 +82,30 @@ def test_brand_css_carries_the_profile_palette(browser: TestClient, test_profile
     assert css.text.startswith(":root {")
 
 
-def test_logo(browser: TestClient, test_profile: Profile) -> None:
-    logo = test_profile.branding.logo
-    if logo is None or not logo.svg:
+def test_logo_is_served_sandboxed_from_the_generated_file(browser: TestClient) -> None:
+    if not LOGO_SVG.is_file():
+        assert browser.get("/logo.svg").status_code == 404
+        assert browser.get("/static/logo.png").status_code == 200
         pytest.skip("the profile's logo is a PNG file")
-    answer = browser.get("/logo.svg")
-    assert answer.headers["content-type"].startswith("image/svg+xml")
-    assert answer.text == logo.svg
+    for url in ("/logo.svg", "/static/logo.svg", "/api/profile/logo.svg"):
+        answer = browser.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"].startswith("image/svg+xml"), url
+        assert answer.headers["content-security-policy"] == "sandbox", url
+        assert answer.headers["x-content-type-options"] == "nosniff", url
+        assert answer.content == LOGO_SVG.read_bytes(), url
+
+
+def test_icons_are_files_not_drawn_by_the_server() -> None:
+    for name, (size, _) in ICONS.items():
+        path = ICON_DIR / f"{name}.png"
+        assert png_size(path.read_bytes()) == (size, size), name
+
+
+def test_brand_css_quotes_the_font_as_a_css_string() -> None:
+    assert css_string("Inter") == '"Inter"'
+    assert css_string('a"}\nbody{x:"') == '"a\\22 }\\a body{x:\\22 "'
+    assert css_string("</style><script>") == '"\\3c /style\\3e \\3c script\\3e "'
 
 
 def test_palette_text_colours_reach_aa(test_profile: Profile) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.deps import LangDep, ProfileDep
 from app.core.errors import NotFoundError
+from app.core.logo import LOGO_SVG, svg_response
 
 router = APIRouter(prefix="/profile", tags=["profile"])
 
@@ -36,16 +37,15 @@ def read_profile(request: Request, profile: ProfileDep, lang: LangDep = "id") ->
             "accent": branding.accent,
             "text_on_primary": branding.text_on_primary,
             "font": branding.font,
-            "logo": bool(branding.logo and branding.logo.svg),
+            "logo": LOGO_SVG.is_file(),
         },
         "modules": request.app.state.modules,
     }
 
 
 @router.get("/logo.svg", response_class=Response)
-def read_logo(profile: ProfileDep) -> Response:
-    """The SVG logo, when the profile has one."""
-    logo = profile.branding.logo
-    if logo is None or not logo.svg:
+def read_logo() -> Response:
+    """The SVG logo, when the profile has one (sandboxed, like every SVG this app serves)."""
+    if not LOGO_SVG.is_file():
         raise NotFoundError("This app has no SVG logo.")
-    return Response(content=logo.svg, media_type="image/svg+xml")
+    return svg_response(LOGO_SVG)

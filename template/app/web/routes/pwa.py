@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from app.core.errors import NotFoundError
+from app.core.logo import LOGO_SVG, STATIC_DIR, icon_path, svg_response
 from app.core.profile import Profile
-from app.web.branding import ICONS, STATIC_DIR, brand_of, logo_svg, render_icon
+from app.web.branding import ICONS, MANIFEST_ICONS, brand_of, logo_url
 from app.web.context import Web, WebRoute
 from app.web.i18n import Translator
 
@@ -30,9 +31,7 @@ def shell_urls(request: Request) -> list[str]:
         f"/static/css/app.css?v={version}",
         f"/brand.css?v={version}",
         f"/static/js/app.js?v={version}",
-        f"/logo.svg?v={version}"
-        if logo_svg(_profile(request))
-        else f"/static/logo.png?v={version}",
+        f"{logo_url()}?v={version}",
         "/icons/icon-192.png",
         "/manifest.webmanifest",
     ]
@@ -46,7 +45,7 @@ def manifest(profile: Profile, lang: str) -> dict[str, Any]:
         {"src": f"/icons/{name}.png", "sizes": f"{size}x{size}", "type": "image/png"}
         | ({"purpose": "maskable"} if maskable else {"purpose": "any"})
         for name, (size, maskable) in ICONS.items()
-        if name != "apple-touch-icon"
+        if name in MANIFEST_ICONS
     ]
     return {
         "id": "/",
@@ -98,29 +97,27 @@ def read_brand_css(request: Request) -> Response:
 
 
 @router.get("/logo.svg")
-def read_logo(request: Request) -> Response:
-    """The SVG logo."""
-    svg = logo_svg(_profile(request))
-    if svg is None:
+def read_logo() -> Response:
+    """The SVG logo, sandboxed (served as an image, never as a document that runs anything)."""
+    if not LOGO_SVG.is_file():
         raise NotFoundError("This app's logo is a PNG file: /static/logo.png.")
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": CACHE_FOR_A_DAY})
+    return svg_response(LOGO_SVG, cache=CACHE_FOR_A_DAY)
 
 
 @router.get("/icons/{name}.png")
-def read_icon(request: Request, name: str) -> Response:
-    """An app icon drawn from the logo (rendered once per process)."""
-    if name not in ICONS:
+def read_icon(name: str) -> Response:
+    """An app icon, drawn from the logo by the generator when the project was made or updated."""
+    path = icon_path(name) if name in ICONS else None
+    if path is None:
         raise NotFoundError(f"There is no icon {name!r}.")
-    cache: dict[str, bytes] = request.app.state.web_icons
-    if name not in cache:
-        cache[name] = render_icon(_profile(request), name)
-    return Response(cache[name], media_type="image/png", headers={"Cache-Control": CACHE_FOR_A_DAY})
+    headers = {"Cache-Control": CACHE_FOR_A_DAY}
+    return Response(path.read_bytes(), media_type="image/png", headers=headers)
 
 
 @router.get("/favicon.ico")
-def read_favicon(request: Request) -> Response:
+def read_favicon() -> Response:
     """Browsers ask for this path; answer with the small icon."""
-    return read_icon(request, "icon-192")
+    return read_icon("favicon")
 
 
 @router.get("/offline")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from app.core.logo import LOGO_SVG
 from app.core.profile import Profile
 
 
@@ -15,10 +16,11 @@ def test_profile_endpoint(client: TestClient, profile: Profile) -> None:
     assert set(body["modules"]) == {"reports", "news", "prices", "integrations"}
 
 
-def test_logo(client: TestClient, profile: Profile) -> None:
+def test_logo(client: TestClient) -> None:
     response = client.get("/api/profile/logo.svg")
-    if profile.branding.logo and profile.branding.logo.svg:
+    if LOGO_SVG.is_file():
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("image/svg+xml")
+        assert response.headers["content-security-policy"] == "sandbox"
     else:
         assert response.status_code == 404

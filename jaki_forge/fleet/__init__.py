@@ -1,0 +1,1 @@
+"""Fleets of replicas: the manifest, parallel runs, updates, status and tests."""

@@ -1,0 +1,1 @@
+"""Province profiles: the model, loading YAML with positions, semantic checks, schema and summary."""

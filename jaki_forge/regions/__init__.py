@@ -1,0 +1,1 @@
+"""Administrative regions: Kemendagri codes, local keys, CSV formats and importers."""

