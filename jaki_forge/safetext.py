@@ -8,7 +8,9 @@ import unicodedata
 # Line and paragraph separators other than "\n" end a line in YAML, JavaScript and many editors.
 _LINE_BREAKS = "\r\u0085\u2028\u2029\v\f"
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 13: "CR", 27: "ESC", 127: "DEL"}
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates reorder what a reader sees ("Trojan Source").
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def _name(char: str) -> str:
@@ -19,7 +21,7 @@ def _name(char: str) -> str:
 
 def _forbidden(char: str) -> bool:
     category = unicodedata.category(char)
-    return category in ("Cc", "Cs") or char in "\u2028\u2029" or (ord(char) & 0xFFFE) == 0xFFFE
+    return category in ("Cc", "Cs") or char in "\u2028\u2029" or char in _BIDI or (ord(char) & 0xFFFE) == 0xFFFE
 
 
 def paragraph(value: str) -> str:
@@ -28,6 +30,8 @@ def paragraph(value: str) -> str:
         if char != "\n" and _forbidden(char):
             if char in _LINE_BREAKS:
                 raise ValueError(f"contains the line break {_name(char)}; end lines with a plain newline")
+            if char in _BIDI:
+                raise ValueError(f"contains the text-direction control {_name(char)}, which disguises text; remove it")
             raise ValueError(f"contains the control character {_name(char)}; remove it")
     return value
 

@@ -43,6 +43,19 @@ def snapshot_template(target: Path, tag: str | None = "1.0.0") -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory) -> Path:
+    """jaki-forge's cache (template mirrors, icons) in a folder of this test run, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A runner for the `jaki-forge` CLI, in-process."""

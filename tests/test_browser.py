@@ -313,3 +313,78 @@ def test_citizen_report_officer_workflow_and_rating_in_chromium(replicas, tmp_pa
     finally:
         server.stop()
     print(f"{name}: browser flow in {time.perf_counter() - started:.1f}s")
+
+
+EVIL_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" onload="alert(\'onload\')">'
+    "<script>document.documentElement.setAttribute('data-ran', 'yes'); alert('script')</script>"
+    '<rect width="64" height="64"/></svg>'
+)
+HOSTILE_PAGES = [
+    "/", "/?lang=en", "/services", "/services/JALAN-RUSAK", "/services/LAPOR", "/report", "/report/JALAN-RUSAK",
+    "/track", "/apps", "/prices", "/prices/beras-medium", "/news", "/login", "/register", "/offline", "/desk/login",
+]  # fmt: skip
+
+
+def test_hostile_profile_values_and_an_svg_with_script_run_nothing_in_chromium(template_repo, tmp_path, chromium):
+    """Every page of a replica made from a profile with hostile values in every field, its brand CSS, feeds and
+    an SVG logo that (as if edited by hand after validation) carries a script: nothing executes."""
+    import tinycss2
+    from defusedxml.ElementTree import fromstring
+
+    from jaki_forge.profile.load import load_profile
+    from jaki_forge.replica.create import generate
+
+    hostile = ROOT / "tests" / "profiles" / "hostile" / "hostile.yaml"
+    profile = load_profile(hostile).profile
+    replica = generate(hostile, tmp_path / "hostile", template=str(template_repo)).path
+    (replica / "app/static/logo.svg").write_text(EVIL_SVG, encoding="utf-8")  # past validation, as a hand edit
+    server = Server(replica, tmp_path)
+    server.start()
+    try:
+        context = chromium.new_context(base_url=server.base, viewport=PHONE)
+        dialogs: list[str] = []
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for url in HOSTILE_PAGES:
+            answer = page.goto(url)
+            assert answer is not None and answer.status == 200, url
+            page.wait_for_load_state("load")
+            scripts = page.evaluate("Array.from(document.scripts).map(s => s.src || s.textContent.slice(0, 60))")
+            assert all(src.startswith(f"{server.base}/static/js/") for src in scripts), (url, scripts)
+            assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onmouseover]').length") == 0, url
+            assert page.evaluate("getComputedStyle(document.body).backgroundImage") == "none", url
+        assert page.goto("/").ok
+        assert page.locator("h1").first.inner_text() == profile.app.name
+        font = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert font.startswith('"Inter\\"; } body'), font
+
+        css = page.request.get("/brand.css").text()
+        rules = list(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
+        assert [tinycss2.serialize(r.prelude).strip() for r in rules] == [":root"]
+        declarations = tinycss2.parse_declaration_list(rules[0].content, skip_whitespace=True, skip_comments=True)
+        values = {d.name: [t for t in d.value if t.type != "whitespace"] for d in declarations}
+        assert values["--font"][0].type == "string" and values["--font"][0].value == profile.branding.font
+
+        for url in ("/logo.svg", "/static/logo.svg", "/api/profile/logo.svg"):
+            answer = page.goto(url)
+            assert answer is not None
+            assert answer.headers["content-security-policy"] == "sandbox", url
+            assert answer.headers["x-content-type-options"] == "nosniff", url
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.getAttribute('data-ran')") is None, url
+        page.goto("/")
+        assert page.evaluate("document.querySelector('.brand__logo').complete") is True
+
+        for feed in ("/open311/v2/discovery.xml", "/open311/v2/services.xml", "/open311/v2/services/JALAN-RUSAK.xml"):
+            answer = page.request.get(feed)
+            assert answer.status == 200, feed
+            fromstring(answer.body())  # well-formed, no DTD, no entities
+        names = [e.text for e in fromstring(page.request.get("/open311/v2/services.xml").body()).iter("service_name")]
+        assert profile.services[0].name.id in names
+        manifest = page.request.get("/manifest.webmanifest").json()
+        assert manifest["name"] == profile.app.name
+        assert dialogs == []
+        context.close()
+    finally:
+        server.stop()

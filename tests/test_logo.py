@@ -168,6 +168,7 @@ def test_write_assets_refuses_an_unsafe_svg_even_from_edited_answers(tmp_path, s
 
 
 def test_icon_rendering_is_bounded_in_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))  # no icons drawn before
     monkeypatch.setattr(logo, "RENDER_SECONDS", 0.001)
     with pytest.raises(LogoError, match=r"took longer than 0.001 s and was stopped"):
         write_assets(_tree(tmp_path), _payload(PROFILES / "lampung" / "logo.svg"))
@@ -188,3 +189,16 @@ def test_a_tree_of_an_older_template_release_gets_only_its_png_logo(tmp_path):
     (tmp_path / "logo.png").write_bytes(buffer.getvalue())
     assert write_assets(tmp_path / "png", _payload(tmp_path / "logo.png")) == [Path("app/static/logo.png")]
     assert (tmp_path / "png" / "app/static/logo.png").read_bytes() == buffer.getvalue()
+
+
+def test_icons_are_drawn_once_per_logo(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    payload = _payload(PROFILES / "lampung" / "logo.svg")
+    write_assets(_tree(tmp_path / "a"), payload)
+    drawn = []
+    monkeypatch.setattr(logo, "_draw", lambda job: drawn.append(job) or {})
+    write_assets(_tree(tmp_path / "b"), payload)
+    assert drawn == []
+    for name in ICONS:
+        path = f"app/static/icons/{name}.png"
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()

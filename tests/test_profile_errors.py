@@ -27,6 +27,10 @@ EXPECTED = {
         "{bad}/attribute-duplicate-order.yaml:62:16: services[0].attributes[1].order: order 1 is already used by attributes[0]\n"
         "  hint: number the attributes 1, 2, 3, …"
     ),
+    "bidi-override": (
+        "{bad}/bidi-override.yaml:30:11: agencies[0].name: contains the text-direction control U+202E, which disguises text; remove it\n"
+        "  hint: remove the invisible character (it often comes with text copied from another program)"
+    ),
     "colour-invalid": (
         "{bad}/colour-invalid.yaml:18:14: branding.secondary: '#F2C23' is not valid here: expected a colour written as # and six hexadecimal digits\n"
         "  hint: write colours as #RRGGBB, e.g. #0B6E4F"
@@ -131,6 +135,12 @@ EXPECTED = {
     "region-village-digit": (
         "{bad}/files/regions-village.csv:4:1: regions[2].code: '18.71.01.4001': a village code's last segment starts with 1 (kelurahan), 2 (desa) or 3 (desa adat), not 4\n"
         "  hint: check the official code list"
+    ),
+    "region-name-control": (
+        "{bad}/files/regions-control.csv:2:1: regions[0].name: the name must be on one line (it contains a line break)\n"
+        "  hint: write the name on one line, without invisible characters\n"
+        "{bad}/files/regions-control.csv:4:1: regions[1].name: the name contains the control character U+001B (ESC); remove it\n"
+        "  hint: write the name on one line, without invisible characters"
     ),
     "regions-bad-header": (
         "{bad}/files/regions-header.csv:1:1: the first line is not a regions CSV header jaki-forge knows (is this a regions table?)\n"
@@ -305,6 +315,14 @@ EXPECTED = {
         "{bad}/files/logo-use-cycle.svg:1: branding.logo: logo 'logo-use-cycle.svg' has a <use> that repeats itself\n"
         "  hint: remove the circular <use> reference"
     ),
+    "logo-use-chain": (
+        "{bad}/files/logo-use-chain.svg:1: branding.logo: logo 'logo-use-chain.svg' nests elements and <use> references more than 256 levels deep\n"
+        "  hint: simplify the drawing"
+    ),
+    "yaml-too-deep": (
+        "{bad}/yaml-too-deep.yaml:3:75: profile nests values more than 64 levels deep\n"
+        "  hint: a profile nests a few levels; check the brackets and indentation"
+    ),
     "wrong-type": ("{bad}/wrong-type.yaml:48:15: services[0].sla_days: expected a whole number, found 'five'"),
 }
 
@@ -401,3 +419,49 @@ def test_contacts_are_checked_by_an_e_mail_validator(contact, valid):
     else:
         with pytest.raises(ValidationError, match="neither an https:// address nor an e-mail address"):
             make()
+
+
+def test_every_pattern_of_the_schemas_is_explained_in_words():
+    """A pattern error never shows a regex: each pattern a model uses has a description in words."""
+    import re
+
+    from jaki_forge.fleet.manifest import FleetManifest
+    from jaki_forge.profile.model import PATTERN_WORDS, Profile
+
+    def patterns(node) -> set[str]:
+        if isinstance(node, dict):
+            return {node["pattern"]} if "pattern" in node else set().union(*map(patterns, node.values()), set())
+        if isinstance(node, list):
+            return set().union(*map(patterns, node), set())
+        return set()
+
+    used = patterns(Profile.model_json_schema()) | patterns(FleetManifest.model_json_schema())
+    assert used and used <= set(PATTERN_WORDS)
+    assert not any(re.search(r"[\\^$\[]", words) for words in PATTERN_WORDS.values())
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        (  # a broken service does not hide an unknown agency in another service
+            [("sla_days: 5", "sla_days: 0"), ("agency: PEMKOT-BL", "agency: PEMKOT-X")],
+            ["services[0].sla_days", "services[1].agency"],
+        ),
+        (  # a broken agency does not make the services that name it 'unknown'
+            [("kind: dinas", "kind: ministry")],
+            ["agencies[0].kind"],
+        ),
+    ],
+)
+def test_checks_of_valid_entries_run_beside_a_broken_entry_without_spurious_problems(tmp_path, changes, fields):
+    good = Path(__file__).parent / "profiles" / "good"
+    text = (good / "minimal.yaml").read_text(encoding="utf-8")
+    for old, new in changes:
+        text = text.replace(old, new)
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "files").mkdir()
+    for name in ("logo.svg", "regions.csv"):
+        (tmp_path / "files" / name).write_bytes((good / "files" / name).read_bytes())
+    with pytest.raises(ProfileError) as caught:
+        load_profile(tmp_path / "p.yaml")
+    assert [problem.field for problem in caught.value.problems] == fields

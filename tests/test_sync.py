@@ -307,3 +307,36 @@ def test_shell_quoted_next_steps(tmp_path, template, runner):
     replica = conflicted(tmp_path, template)
     result = runner.invoke(app, ["update", str(replica)])
     assert f"  cd {shlex.quote(str(replica))}\n" in result.stdout
+
+
+def index_and_tree(repo: Path) -> tuple[str, str, dict[str, bytes]]:
+    files = {
+        str(p.relative_to(repo)): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
+    return git("ls-files", "-s", cwd=repo), git("status", "--porcelain", cwd=repo), files
+
+
+@pytest.mark.parametrize("conflicts", [False, True], ids=["clean", "conflicts"])
+def test_copier_speed_ups_change_no_byte_of_the_result(tmp_path, template, runner, monkeypatch, conflicts):
+    replica = conflicted(tmp_path, template) if conflicts else make_replica(tmp_path, template)
+    if not conflicts:
+        release(template, "1.1.0", change={"app/routes.py": "ROUTES = ['template']\n", "app/new.py": "NEW = 1\n"})
+    plain = tmp_path / "plain"
+    subprocess.run(["git", "clone", "-q", str(replica), str(plain)], check=True)
+    assert runner.invoke(app, ["update", str(replica)]).exit_code == (1 if conflicts else 0)
+    monkeypatch.setenv("JAKI_FORGE_PLAIN_COPIER", "1")
+    assert runner.invoke(app, ["update", str(plain)]).exit_code == (1 if conflicts else 0)
+    assert index_and_tree(replica) == index_and_tree(plain)
+
+
+def test_every_command_reports_an_interruption_in_one_place(tmp_path, runner, monkeypatch):
+    from jaki_forge.profile import load
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load, "load_profile", stopped)
+    result = runner.invoke(app, ["validate", str(tmp_path / "any.yaml")])
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")

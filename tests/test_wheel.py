@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from jaki_forge.replica.releases import record_release
+
 from .conftest import GOOD, ROOT, commit_all, git
 
 SOURCES = ["jaki_forge", "template", "copier.yml", "pyproject.toml", "README.md", "hatch_build.py"]
@@ -51,7 +53,8 @@ def test_wheel_updates_a_replica_of_an_earlier_release_offline(tmp_path):
     _set_version(source, "1.0.0")
     git("init", "-q", "-b", "main", cwd=source)
     commit_all(source, "release 1.0.0")
-    git("tag", "1.0.0", cwd=source)
+    record_release(source, "1.0.0")  # releases live in the tree's ledger: no tag anywhere
+    commit_all(source, "record release 1.0.0")
 
     # a province made its replica with jaki-forge 1.0.0 (run here from that release's source)
     home = tmp_path / "home"
@@ -71,7 +74,9 @@ def test_wheel_updates_a_replica_of_an_earlier_release_offline(tmp_path):
     (routes / "bulletin.py").write_text('"""Bulletin board routes (template 1.1.0)."""\n')
     _set_version(source, "1.1.0")
     commit_all(source, "release 1.1.0")
-    git("tag", "1.1.0", cwd=source)
+    record_release(source, "1.1.0")
+    commit_all(source, "record release 1.1.0")
+    assert git("tag", cwd=source) == ""
     dist = tmp_path / "dist"
     subprocess.run(
         [

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from jaki_forge.cli.output import emit, fail
+from jaki_forge.cli.output import emit, fail, safe
 from jaki_forge.errors import JakiForgeError
 
 profile_app = typer.Typer(help="Write starting profiles for provinces.", no_args_is_help=True)
@@ -33,7 +33,7 @@ def validate(
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        typer.echo("\n".join(summary_lines(summary)))
+        typer.echo(safe("\n".join(summary_lines(summary))))
 
 
 def schema(

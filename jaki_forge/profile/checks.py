@@ -69,7 +69,6 @@ class Parts:
     groups: list[Group] | None = None
     agencies: list[Agency] | None = None
     services: dict[int, Service] = field(default_factory=dict)
-    services_complete: bool = False
     commodities: list[Commodity] | None = None
     integrations: list[Integration] | None = None
 
@@ -83,7 +82,6 @@ class Parts:
             list(profile.groups),
             list(profile.agencies),
             dict(enumerate(profile.services)),
-            True,
             list(profile.commodities),
             list(profile.integrations),
         )
@@ -93,12 +91,9 @@ class Parts:
         """The parts of raw profile data that validate on their own (the rest is reported by the model)."""
         services: dict[int, Service] = {}
         raw_services = data.get("services")
-        complete = isinstance(raw_services, list) and bool(raw_services)
         for index, item in enumerate(raw_services if isinstance(raw_services, list) else []):
             service = _valid(Service, item)
-            if service is None:
-                complete = False
-            else:
+            if service is not None:
                 services[index] = service
         return cls(
             _valid(Province, data.get("province")),
@@ -107,7 +102,6 @@ class Parts:
             _valid_list(Group, data.get("groups")),
             _valid_list(Agency, data.get("agencies")),
             services,
-            complete,
             _valid_list(Commodity, data.get("commodities", [])),
             _valid_list(Integration, data.get("integrations", [])),
         )

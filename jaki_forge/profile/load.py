@@ -169,7 +169,7 @@ def _hint(kind: str, loc: tuple[Any, ...], ctx: dict[str, Any]) -> str:
     error = str(ctx.get("error", ""))
     if error.startswith("must be on one line"):
         return "write it on one line; only descriptions may span lines"
-    if error.startswith(("contains the control character", "contains the line break")):
+    if error.startswith(("contains the control character", "contains the line break", "contains the text-direction")):
         return "remove the invisible character (it often comes with text copied from another program)"
     named = [part for part in loc if isinstance(part, str)]
     if named and named[-1] in VALUE_HINTS:

@@ -1,24 +1,29 @@
-"""The profile's logo: checked against an SVG allow-list or decoded as PNG, carried in the payload, and
-written with its app icons (rendered once here, never by the replica's server) into a rendered tree."""
+"""The profile's logo: checked (SVG allow-list, PNG fully decoded), carried in the payload, written with its icons."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jaki_forge.cache import cache_dir
 from jaki_forge.errors import TemplateError
 
 MAX_LOGO_BYTES = 1024 * 1024  # 1 MiB, for SVG and PNG logos alike
 MAX_PIXELS = 2048 * 2048  # a PNG logo (or a picture embedded in an SVG logo) has at most this many pixels
 MAX_SVG_ELEMENTS = 10_000  # elements of the SVG, each <use> counting what it repeats
+MAX_SVG_DEPTH = 256  # nesting of elements, following <use> references
 RENDER_SECONDS = 60  # all icons of one logo, rendered in a child process that is killed past this
 STATIC_DIR = Path("app/static")
 ICON_DIR = STATIC_DIR / "icons"
@@ -216,6 +221,14 @@ def svg_problems(data: bytes, *, name: str) -> list[LogoProblem]:
                     root.sourceline,
                 )
             )
+        elif expanded < 0:
+            problems.append(
+                LogoProblem(
+                    f"logo '{name}' nests elements and <use> references more than {MAX_SVG_DEPTH} levels deep",
+                    "simplify the drawing",
+                    root.sourceline,
+                )
+            )
         elif expanded > MAX_SVG_ELEMENTS:
             problems.append(
                 LogoProblem(
@@ -310,18 +323,20 @@ def _css_problem(css: str, where: str) -> tuple[str, str] | None:
 
 
 def _expanded_size(root: Any) -> int | None:
-    """Elements drawn, each <use> counting what it repeats (None when a <use> repeats itself)."""
+    """Elements drawn, each <use> counting what it repeats (None when a <use> repeats itself, -1 when too deep)."""
     from lxml import etree
 
     ids = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
     sizes: dict[Any, int] = {}
     visiting: set[Any] = set()
 
-    def size(node: Any) -> int | None:
+    def size(node: Any, depth: int) -> int | None:
         if node in sizes:
             return sizes[node]
         if node in visiting:
             return None
+        if depth > MAX_SVG_DEPTH:  # chains of <use> deeper than any drawing needs
+            raise _TooDeep
         visiting.add(node)
         total = 1
         children = [child for child in node if isinstance(child.tag, str)]
@@ -329,7 +344,7 @@ def _expanded_size(root: Any) -> int | None:
         if etree.QName(node).localname == "use" and target.startswith("#") and target[1:] in ids:
             children.append(ids[target[1:]])
         for child in children:
-            part = size(child)
+            part = size(child, depth + 1)
             if part is None:
                 return None
             total += part
@@ -339,7 +354,14 @@ def _expanded_size(root: Any) -> int | None:
         sizes[node] = total
         return total
 
-    return size(root)
+    try:
+        return size(root, 0)
+    except _TooDeep:
+        return -1
+
+
+class _TooDeep(Exception):
+    """Elements and <use> references nest deeper than MAX_SVG_DEPTH."""
 
 
 def logo_payload(path: Path) -> dict[str, str | None]:
@@ -433,8 +455,41 @@ def _initials_svg(payload: dict[str, Any], primary: str) -> str:
 
 
 def _render(picture: dict[str, str], primary: str) -> dict[str, bytes]:
-    """The icons, rendered by `jaki_forge.profile.iconrender` in a child process bounded by RENDER_SECONDS."""
+    """The icons, rendered by `jaki_forge.profile.iconrender` in a child process bounded by RENDER_SECONDS.
+
+    Kept in jaki-forge's cache, keyed by the job and the renderer, so the renders of an update (recorded and
+    target version) and of a fleet draw each logo once.
+    """
     job = json.dumps({"picture": picture, "primary": primary, "icons": ICONS, "scale": MASKABLE_SCALE})
+    folder = cache_dir() / "icons" / _icon_key(job)
+    if all((folder / f"{name}.png").is_file() for name in ICONS):
+        return {name: (folder / f"{name}.png").read_bytes() for name in ICONS}
+    icons = _draw(job)
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".icons-", dir=folder.parent))
+        for name, data in icons.items():
+            (staging / f"{name}.png").write_bytes(data)
+        try:
+            staging.rename(folder)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return icons
+
+
+def _icon_key(job: str) -> str:
+    from importlib.metadata import version
+
+    from jaki_forge.profile import iconrender
+
+    digest = hashlib.sha256(job.encode("utf-8"))
+    digest.update(Path(iconrender.__file__).read_bytes())
+    for package in ("resvg-py", "font-roboto", "pillow"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _draw(job: str) -> dict[str, bytes]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "jaki_forge.profile.iconrender"],

@@ -20,6 +20,7 @@ Path_ = tuple[str | int, ...]
 
 # Aliases let a short document name the same value many times; past this many values it is refused.
 MAX_VALUES = 1_000_000
+MAX_DEPTH = 64  # a profile nests about 6 levels; far deeper documents only exhaust the stack
 MAX_PROFILE_BYTES = 10 * 1024 * 1024
 
 
@@ -159,22 +160,24 @@ def _too_many_values(root: yaml.Node, *, display: str, what: str) -> Problem | N
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node, depth: int) -> int:
         key = id(node)
         if key in sizes:
             return sizes[key]
         if key in open_nodes:
             raise _Recursive(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
         open_nodes.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                total += size(key_node) + size(value_node)
+                total += size(key_node, depth + 1) + size(value_node, depth + 1)
                 if total > MAX_VALUES:
                     break
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
-                total += size(item)
+                total += size(item, depth + 1)
                 if total > MAX_VALUES:
                     break
         open_nodes.discard(key)
@@ -182,7 +185,16 @@ def _too_many_values(root: yaml.Node, *, display: str, what: str) -> Problem | N
         return total
 
     try:
-        total = size(root)
+        total = size(root, 0)
+    except _TooDeep as error:
+        mark = error.node.start_mark
+        return Problem(
+            display,
+            f"{what} nests values more than {MAX_DEPTH} levels deep",
+            line=mark.line + 1,
+            column=mark.column + 1,
+            hint="a profile nests a few levels; check the brackets and indentation",
+        )
     except _Recursive as error:
         mark = error.node.start_mark
         return Problem(
@@ -214,6 +226,10 @@ def _too_many_values(root: yaml.Node, *, display: str, what: str) -> Problem | N
 class _Recursive(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
+
+
+class _TooDeep(_Recursive):
+    pass
 
 
 def _kind(name: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jaki_forge.errors import Problem
+from jaki_forge.safetext import single_line
 
 LEVEL_NAMES = {1: "province", 2: "regency", 3: "district", 4: "village"}
 OFFICIAL_WIDTHS = (2, 2, 2, 4)
@@ -121,7 +122,13 @@ def code_problem(code: str, province: str) -> tuple[str, str] | None:
 def read_regions_csv(path: Path, *, display: str, text: str) -> tuple[list[RawRegion], list[Problem]]:
     """Rows of a regions CSV in the official `code,name` format or the project's own format."""
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    rows: list[list[str]] = []
+    starts: list[int] = []  # the line each row starts on (a quoted cell may span lines)
+    previous_end = 0
+    for row in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+        rows.append(row)
     problems: list[Problem] = []
     if not rows:
         return [], [Problem(display, "regions file is empty", hint="run `jaki-forge regions import` to write it")]
@@ -144,7 +151,7 @@ def read_regions_csv(path: Path, *, display: str, text: str) -> tuple[list[RawRe
         ]
     out: list[RawRegion] = []
     for offset, row in enumerate(body):
-        line = first + offset
+        line = starts[first - 1 + offset]
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):
@@ -233,6 +240,11 @@ def build_regions(
                 f"kind '{kind}' contradicts code '{row.code}', which is a {implied}",
                 "kabupaten 01-69, kota 71-99; villages starting 1 are kelurahan, 2 desa, 3 desa adat",
             )
+            continue
+        try:
+            single_line(row.name)
+        except ValueError as error:
+            bad(row, "name", f"the name {error}", "write the name on one line, without invisible characters")
             continue
         if row.postal_code is not None and not re.fullmatch(r"\d{5}", row.postal_code):
             bad(row, "postal_code", f"postal code '{row.postal_code}' is not 5 digits")

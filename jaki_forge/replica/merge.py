@@ -18,7 +18,7 @@ from typing import Any
 from jaki_forge.errors import OperationError
 from jaki_forge.replica.answers import ANSWERS_FILE
 from jaki_forge.replica.git import git
-from jaki_forge.replica.render import render_tree
+from jaki_forge.replica.render import render_trees
 from jaki_forge.replica.source import TemplateSource
 from jaki_forge.replica.state import ReplicaState
 
@@ -112,9 +112,10 @@ def prepare_merge(
 ) -> Merged:
     """Render both versions into `folder`, merge them with the replica's HEAD, and return the result."""
     old_dir, new_dir = folder / "recorded", folder / "target"
-    skip_old = render_tree({"profile": state.payload}, old_dir, base_source)
+    skip_old, skip_new = render_trees(
+        [({"profile": state.payload}, old_dir, base_source), ({"profile": target_payload}, new_dir, target_source)]
+    )
     phase("render-recorded")
-    skip_new = render_tree({"profile": target_payload}, new_dir, target_source)
     phase("render-target")
     work = _Work(state, folder)
     keep = _head_entries(state, sorted(set(skip_old) | set(skip_new)))

@@ -54,7 +54,7 @@ class AppData(_Part):
 
 
 class LogoData(_Part):
-    """The logo: SVG markup or a base64 PNG; it travels in the answers once, jaki-forge writes the files."""
+    """The logo: SVG markup or a base64 PNG; it travels in the answers once, the generator writes the files."""
 
     filename: str
     media_type: str

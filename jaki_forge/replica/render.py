@@ -8,6 +8,7 @@ from typing import Any
 
 from jaki_forge.errors import TemplateError
 from jaki_forge.profile.logo import write_assets
+from jaki_forge.replica.copier_tuning import tuned
 from jaki_forge.replica.scratch import scratch, scratch_root
 from jaki_forge.replica.source import TemplateSource
 
@@ -24,7 +25,7 @@ def render_tree(data: dict[str, Any], target: Path, source: TemplateSource) -> l
     from plumbum import ProcessExecutionError
 
     try:
-        with source.reachable(), scratch(scratch_root(os.environ.get("JAKI_FORGE_SCRATCH", "auto"))):
+        with source.reachable(), scratch(scratch_root(os.environ.get("JAKI_FORGE_SCRATCH", "auto"))), tuned():
             worker = run_copy(
                 source.url,
                 target,
@@ -52,3 +53,52 @@ def render_tree(data: dict[str, Any], target: Path, source: TemplateSource) -> l
         ) from None
     write_assets(target, data["profile"])
     return skip
+
+
+def render_trees(jobs: list[tuple[dict[str, Any], Path, TemplateSource]]) -> list[list[str]]:
+    """Render several trees at once: all but the last in forked child processes, the last here.
+
+    The two renders of an update are independent and each keeps one core busy (Jinja and file writes), so on a
+    machine with more than one core they run side by side. Returns each render's `_skip_if_exists` patterns.
+    """
+    if len(jobs) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [render_tree(*job) for job in jobs]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    children = []
+    for job in jobs[:-1]:
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_render_child, args=(job, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    try:
+        last = render_tree(*jobs[-1])
+        results = []
+        for child, receive in children:
+            try:
+                outcome = receive.recv()
+            except EOFError:
+                outcome = ("error", "the render process ended without a result")
+            child.join()
+            if outcome[0] == "error":
+                raise TemplateError(outcome[1])
+            results.append(outcome[1])
+    finally:
+        for child, _ in children:
+            if child.is_alive():
+                child.terminate()
+                child.join()
+    return [*results, last]
+
+
+def _render_child(job: tuple[dict[str, Any], Path, TemplateSource], send: Any) -> None:
+    try:
+        send.send(("ok", render_tree(*job)))
+    except TemplateError as error:
+        send.send(("error", str(error)))
+    except BaseException as error:  # report, never raise into multiprocessing's own handler
+        send.send(("error", f"rendering failed: {type(error).__name__}: {error}"))
+    finally:
+        send.close()

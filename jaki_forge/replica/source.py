@@ -16,6 +16,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from jaki_forge.cache import cache_dir
 from jaki_forge.errors import InvalidInputError, TemplateError
 from jaki_forge.replica.git import git, is_repo_root, tags
 
@@ -75,18 +76,22 @@ def package_version() -> str:
         return "0+unknown"
 
 
+def checkout_version(root: Path) -> str:
+    """The version a source checkout declares (its pyproject.toml), which may differ from what is installed."""
+    import tomllib
+
+    try:
+        return str(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return package_version()
+
+
 def checkout_root() -> Path | None:
     """The repository root when jaki-forge runs from a source checkout of itself, else None."""
     root = Path(__file__).resolve().parents[2]
     if (root / "copier.yml").is_file() and (root / "template").is_dir() and is_repo_root(root):
         return root
     return None
-
-
-def cache_dir() -> Path:
-    """jaki-forge's own cache folder (template mirrors, copier's clone cache for them)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jaki-forge"
 
 
 @contextlib.contextmanager
@@ -165,7 +170,8 @@ def default_source() -> TemplateSource:
             "this jaki-forge installation carries no template (no bundled template history and no source "
             "checkout); reinstall jaki-forge from a wheel, or pass --template with a template repository"
         )
-    wanted = package_version()
+    root = checkout_root()
+    wanted = checkout_version(root) if root is not None else package_version()
     ref = next((t for t in tags(local) if t.lstrip("v") == wanted), "HEAD")
     return TemplateSource(url=CANONICAL_URL, local=local, ref=ref)
 

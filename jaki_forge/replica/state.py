@@ -42,10 +42,6 @@ class ReplicaState:
         """The profile data the replica was rendered with (the `profile` answer)."""
         return dict(self.answers["profile"])
 
-    def state_file(self, name: str) -> Path:
-        """A file of jaki-forge's own bookkeeping inside the replica's git dir."""
-        return self.git_dir / STATE_DIR / name
-
     def require_settled(self) -> None:
         """Refuse a replica whose last update still has conflicts to resolve (its recorded version is in flux)."""
         if self.pending is not None or self.unmerged:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from jaki_forge.errors import DestinationError, TemplateError
+from jaki_forge.errors import TemplateError
 from jaki_forge.replica.git import git
-from jaki_forge.replica.source import CANONICAL_URL, TemplateSource, default_source
+from jaki_forge.replica.source import TemplateSource
 
 
 def parse_version(text: str) -> Version | None:
@@ -18,17 +17,6 @@ def parse_version(text: str) -> Version | None:
         return Version(text.lstrip("v"))
     except InvalidVersion:
         return None
-
-
-def source_of(answers: dict[str, Any], *, template: str | None = None) -> TemplateSource:
-    """The template source a replica was made from, reachable on this machine."""
-    url = template or str(answers.get("_src_path") or "")
-    if not url:
-        raise DestinationError("the replica's answers file records no template source (_src_path)")
-    if url == CANONICAL_URL:
-        shipped = default_source()
-        return TemplateSource(url=url, local=shipped.local)
-    return TemplateSource(url=url)
 
 
 def released_versions(source: TemplateSource) -> list[tuple[Version, str]]:

@@ -138,7 +138,7 @@ class Modules(_Model):
 
     reports: bool = True
     news: bool = True
-    prices: bool = False  # as in the profile (jaki-forge's payload schema checks the two agree)
+    prices: bool = False  # as in the profile (tests/core/test_payload.py checks the two agree)
     integrations: bool = True
 
 

@@ -1,4 +1,4 @@
-"""The profile data this replica was rendered with fits the payload schema jaki-forge ships with it."""
+"""The profile data this replica was rendered with fits the payload schema shipped with it."""
 
 import json
 from pathlib import Path
@@ -17,7 +17,8 @@ def schema() -> dict:
 
 def test_profile_json_fits_the_payload_schema():
     data = json.loads((DATA / "profile.json").read_text(encoding="utf-8"))
-    jsonschema.validate(data, schema())  # the regions and the logo's bytes live elsewhere: optional there
+    # the regions and the logo's bytes live elsewhere: optional in the schema
+    jsonschema.validate(data, schema())
 
 
 def test_module_switch_defaults_agree_with_the_toolkit():

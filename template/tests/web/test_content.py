@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from app.core.profile import Profile
@@ -72,4 +73,4 @@ def test_apps_page(browser: TestClient, profile: Profile) -> None:
     page = browser.get("/apps")
     assert page.status_code == 200
     for integration in profile.integrations:
-        assert integration.name in page.text
+        assert escape(integration.name) in page.text

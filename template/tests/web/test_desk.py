@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ def test_desk_needs_an_officer_login(
     officer_login(browser, places.village.code)
     page = browser.get("/desk")
     assert page.status_code == 200
-    assert places.village.name in page.text
+    assert escape(places.village.name) in page.text
     out = post_form(browser, "/desk", "/desk/logout", {})
     assert out.status_code == 303
     assert browser.get("/desk").status_code == 303
@@ -223,7 +224,7 @@ def test_handover_through_the_pages(
     officer_login(another_browser, places.district.code)
     page = another_browser.get(f"/desk/reports/{number}").text
     assert f'data-handed-to="ZZ-TEST-OTHER {places.district.code}"' in page
-    assert f"{places.regency.name}" in page.split("data-handed-to")[1].split("</p>")[0]
+    assert escape(places.regency.name) in page.split("data-handed-to")[1].split("</p>")[0]
 
 
 def test_koordinasi_to_another_agency_returns_to_the_list(

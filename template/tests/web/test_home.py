@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from app.core.config import Settings
 from app.core.profile import Profile
@@ -18,12 +19,12 @@ def test_home_shows_name_tagline_logo_and_service_tiles(
     page = browser.get("/")
     assert page.status_code == 200
     text = page.text
-    assert f'<h1 id="hero-title" class="hero__title">{test_profile.app.name}</h1>' in text
+    assert f'<h1 id="hero-title" class="hero__title">{escape(test_profile.app.name)}</h1>' in text
     assert test_profile.app.tagline is not None
-    assert test_profile.app.tagline.id in text
+    assert escape(test_profile.app.tagline.id) in text
     assert 'class="hero__logo"' in text
     for group in test_profile.groups:
-        assert group.name.id in text
+        assert escape(group.name.id) in text
     first = test_profile.services[0]
     assert f'href="/services/{first.code}"' in text
     assert 'href="/report"' in text
@@ -55,7 +56,7 @@ def test_service_page(browser: TestClient) -> None:
 def test_english_home(browser: TestClient, test_profile: Profile) -> None:
     page = browser.get("/?lang=en")
     assert test_profile.app.tagline is not None
-    assert (test_profile.app.tagline.en or test_profile.app.tagline.id) in page.text
+    assert escape(test_profile.app.tagline.en or test_profile.app.tagline.id) in page.text
     assert "File a report" in page.text
 
 
