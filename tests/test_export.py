@@ -139,7 +139,8 @@ def test_static_files_and_jinja_syntax_in_the_profile_survive_the_export(tmp_pat
     tool("cookiecutter", "--no-input", str(tmp_path / "cc"), "-o", str(tmp_path / "made"), cwd=tmp_path, env=tools_env)
     (made,) = (tmp_path / "made").iterdir()
     assert tree(made, skip=set()) == tree(made_by_new.path, skip={".copier-answers.yml"})
-    assert "Lapor {{ cookiecutter._profile }} {% raw %}" in (made / "README.md").read_text(encoding="utf-8")
+    rendered = json.loads((made / "app/data/profile.json").read_text(encoding="utf-8"))
+    assert rendered["app"]["tagline"]["id"] == "Lapor {{ cookiecutter._profile }} {% raw %}"
 
 
 def test_cruft_follows_exported_releases_and_keeps_local_edits(tmp_path, runner, tools_env):

@@ -31,6 +31,8 @@ ANSWERS_PRELUDE = (
     "{% set _copier_answers = {'_commit': cookiecutter._jaki_forge.version, "
     "'_src_path': cookiecutter._jaki_forge.template, 'profile': cookiecutter._profile} %}"
 )
+# the Jinja extension copier loads into every render (a dependency of copier, so installed beside it)
+COPIER_FILTERS = "jinja2_ansible_filters.AnsibleCoreFiltersExtension"
 # what copier leaves out of a render when the template sets no _exclude and no _subdirectory
 COPIER_EXCLUDES = ("copier.yaml", "copier.yml", "~*", "*.py[co]", "__pycache__", ".git", ".DS_Store", ".svn")
 
@@ -201,6 +203,8 @@ def build_template(
         },
         "_copy_without_render": sorted(_glob_escape(p) for p in verbatim),
         "_jinja2_env_vars": _jinja_env_vars(config),
+        # the filters copier always loads (to_json, regex_replace, …), then the template's own extensions
+        "_extensions": [COPIER_FILTERS, *(str(e) for e in config.get("_jinja_extensions") or [])],
         # Jinja (copier's and cookiecutter's) ends rendered lines with \n; cookiecutter would otherwise
         # write the template file's own line ending back
         "_new_lines": "\n",

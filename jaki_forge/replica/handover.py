@@ -13,7 +13,7 @@ from jaki_forge.replica.answers import ANSWERS_FILE, read_answers
 from jaki_forge.replica.export import CONTEXT_FILE
 from jaki_forge.replica.git import git, identity_args, is_repo_root
 from jaki_forge.replica.render import render_tree
-from jaki_forge.replica.versions import source_of
+from jaki_forge.replica.source import CANONICAL_URL, TemplateSource, default_source
 
 CRUFT_FILE = ".cruft.json"
 
@@ -109,7 +109,10 @@ def to_jaki_forge(replica: str | Path, *, template: str | None = None) -> Handov
             "only replicas made from `jaki-forge export cookiecutter` can be handed over"
         ) from None
     _clean_replica(path)
-    source = source_of({"_src_path": src}, template=template).with_ref(version)
+    url = template or src
+    # the shipped template's public URL maps to the history this jaki-forge carries, as for `update`
+    local = default_source().local if url == CANONICAL_URL else None
+    source = TemplateSource(url=url, local=local, ref=version)
     with tempfile.TemporaryDirectory(prefix="jaki-forge-handover-") as scratch:
         pristine = Path(scratch) / "pristine"
         render_tree({"profile": profile}, pristine, source)
