@@ -61,7 +61,8 @@ def test_replica_data_holds_the_whole_hierarchy(replicas):
     } in rows
 
 
-@pytest.mark.parametrize(("name", "foreign"), [("lampung", r"Jakarta|JAKI|\bjaki\b"), ("jakarta", r"Lampung")])
+# the toolkit's name (jaki-forge: CI drift check, catalogue annotations) is not the Jakarta app's
+@pytest.mark.parametrize(("name", "foreign"), [("lampung", r"Jakarta|JAKI(?![-_]forge)"), ("jakarta", r"Lampung")])
 def test_no_file_mentions_another_province(replicas, name, foreign):
     replica = replicas[name]
     offenders = []

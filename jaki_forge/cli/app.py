@@ -8,6 +8,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from jaki_forge.cli.export import export_app
 from jaki_forge.cli.fleet import ci_matrix, fleet_app
 from jaki_forge.cli.output import EXIT_INTERRUPTED, fail, package_version
 from jaki_forge.cli.profiles import profile_app, schema, validate
@@ -65,6 +66,7 @@ app.command()(diff)
 app.add_typer(regions_app, name="regions")
 app.add_typer(fleet_app, name="fleet")
 app.add_typer(profile_app, name="profile")
+app.add_typer(export_app, name="export")
 app.command("ci-matrix")(ci_matrix)
 app.command()(release)
 
