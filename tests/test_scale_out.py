@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import socket
 import subprocess
@@ -17,16 +18,22 @@ import httpx
 import psycopg
 import pytest
 from moto.server import ThreadedMotoServer
+from PIL import Image
 
 from .conftest import install, replica_env, run
 
 POSTGRES_URL = os.environ.get("JAKI_FORGE_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set JAKI_FORGE_TEST_POSTGRES_URL (.ci/run does)")
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+
+def _png() -> bytes:
+    """A small real PNG (uploads are decoded and re-encoded, so it must be one)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "#0B6E4F").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 VILLAGE, SERVICE = "18.71.01.1003", "SARPRAS-DESA-RUSAK"
 PASSWORD = "rahasia-sekali-123"
 BURST, CLIENTS = 40, 8
