@@ -17,7 +17,9 @@ from app.core.profile import get_profile
 from app.core.security import hash_secret, new_secret
 from app.domain.accounts import create_officer
 from app.domain.bootstrap import init_database
-from app.models import ApiKey, OfficerRole
+from app.domain.storage import create_storage
+from app.domain.uploads import reencode_stored
+from app.models import ApiKey, OfficerRole, ReportPhoto
 from app.schemas.account import OfficerCreate
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -93,6 +95,23 @@ def list_api_keys() -> None:
             state = "active" if key.active else "revoked"
             typer.echo(f"{key.id}\t{key.prefix}...\t{state}\t{key.name}")
     engine.dispose()
+
+
+@cli.command("clean-photos")
+def clean_photos() -> None:
+    """Re-encode stored photos without metadata (for photos uploaded before this version)."""
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    with create_session_factory(engine)() as session:
+        cleaned, failed = reencode_stored(
+            session.scalars(select(ReportPhoto).order_by(ReportPhoto.id)),
+            create_storage(settings),
+            max_pixels=settings.upload_max_pixels,
+            max_side=settings.photo_max_side,
+        )
+        session.commit()
+    engine.dispose()
+    typer.echo(f"{cleaned} photo(s) re-encoded, {failed} unreadable file(s) removed.")
 
 
 @cli.command()

@@ -93,3 +93,10 @@ async def too_many_requests(request: Request, error: Exception) -> Response:
     assert isinstance(error, RateLimited)
     logger.warning("rate limited", extra={"path": request.url.path, "rule": error.rule})
     return failure_response(request, 429, key="error.too_many", retry_after=error.retry_after)
+
+
+async def busy(request: Request, error: Exception) -> Response:
+    """503 with Retry-After when password hashing is saturated (a login flood)."""
+    logger.warning("password hashing busy", extra={"path": request.url.path})
+    retry_after = request.app.state.settings.retry_after_seconds
+    return failure_response(request, 503, key="error.unavailable", retry_after=retry_after)

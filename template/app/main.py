@@ -24,10 +24,12 @@ from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
 from app.core.ratelimit import RateLimited, RateLimits
 from app.core.ratelimit import create_storage as create_limit_storage
+from app.core.security import HashingBusy
 from app.domain.storage import create_storage
 from app.failures import (
     UNAVAILABLE_ERRORS,
     body_too_large,
+    busy,
     database_unavailable,
     server_error,
     too_large_response,
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         app.add_exception_handler(unavailable, database_unavailable)
     app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(RateLimited, too_many_requests)
+    app.add_exception_handler(HashingBusy, busy)
     app.add_exception_handler(Exception, server_error)
     app.add_middleware(
         BodySizeLimit,

@@ -94,3 +94,15 @@ def test_placeholder_secret_in_production_stops_the_cli(
         get_settings.cache_clear()
     assert stopped.value.code == 2
     assert "SECRET_KEY is the published placeholder 'changethis'" in capsys.readouterr().err
+
+
+def test_clean_photos_command_runs(
+    cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORAGE_DIR", str(tmp_path / "uploads"))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    done = runner.invoke(cli, ["clean-photos"])
+    assert done.exit_code == 0, done.output
+    assert "0 photo(s) re-encoded, 0 unreadable file(s) removed." in done.output

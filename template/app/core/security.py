@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -11,16 +15,37 @@ from pwdlib import PasswordHash
 
 ALGORITHM = "HS256"
 _password_hash = PasswordHash.recommended()
+# Argon2 is slow and memory-hard on purpose: a flood of logins must not take every core from
+# the pages, so each process hashes at most this many passwords at once.
+HASHING_SLOTS = max(1, (os.cpu_count() or 2) // 2)
+HASHING_WAIT_SECONDS = 5.0
+_hashing = threading.BoundedSemaphore(HASHING_SLOTS)
+
+
+class HashingBusy(RuntimeError):
+    """Every password-hashing slot stayed busy: the server answers 503 and asks to retry."""
+
+
+@contextmanager
+def _hashing_slot() -> Iterator[None]:
+    if not _hashing.acquire(timeout=HASHING_WAIT_SECONDS):
+        raise HashingBusy("every password-hashing slot is busy")
+    try:
+        yield
+    finally:
+        _hashing.release()
 
 
 def hash_password(password: str) -> str:
     """Argon2 hash of `password`."""
-    return _password_hash.hash(password)
+    with _hashing_slot():
+        return _password_hash.hash(password)
 
 
 def verify_password(password: str, hashed: str) -> bool:
     """Whether `password` matches `hashed`."""
-    return _password_hash.verify(password, hashed)
+    with _hashing_slot():
+        return _password_hash.verify(password, hashed)
 
 
 def create_access_token(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterable
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from app.core.errors import TooLargeError, UnsupportedMediaError
+from app.core.errors import NotFoundError, TooLargeError, UnsupportedMediaError
+from app.domain.storage import Storage
+from app.models import ReportPhoto
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 _FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -86,3 +89,34 @@ def _encode(image: Image.Image, media_type: str) -> bytes:
     else:
         image.save(out, "WEBP", quality=JPEG_QUALITY)
     return out.getvalue()
+
+
+def reencode_stored(
+    photos: Iterable[ReportPhoto], storage: Storage, *, max_pixels: int, max_side: int
+) -> tuple[int, int]:
+    """Re-encode photos stored before uploads were cleaned; (cleaned, unreadable) counts.
+
+    An unreadable file is deleted from storage (it cannot be shown safely); its record stays.
+    """
+    cleaned = failed = 0
+    for photo in photos:
+        try:
+            data = storage.load(photo.storage_key)
+        except NotFoundError:
+            continue
+        try:
+            media_type, content = clean_photo(
+                data,
+                filename=photo.storage_key,
+                max_bytes=max(len(data), 1),
+                max_pixels=max_pixels,
+                max_side=max_side,
+            )
+        except (TooLargeError, UnsupportedMediaError):
+            storage.delete(photo.storage_key)
+            failed += 1
+            continue
+        storage.save(photo.storage_key, content, content_type=media_type)
+        photo.content_type, photo.size = media_type, len(content)
+        cleaned += 1
+    return cleaned, failed

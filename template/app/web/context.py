@@ -49,6 +49,8 @@ templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    # templates are read once: error pages rendered on the event loop touch no files
+    auto_reload=False,
 )
 
 

@@ -9,9 +9,14 @@ import zlib
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.core.errors import TooLargeError
-from app.domain.uploads import clean_photo
+from app.core.config import Settings
+from app.core.errors import NotFoundError, TooLargeError
+from app.domain.storage import LocalStorage
+from app.domain.uploads import clean_photo, reencode_stored
+from app.models import Report, ReportPhoto
 from tests.conftest import JPEG, PNG, Places, ReportFactory, image_bytes
 
 GPS_IFD = 0x8825
@@ -124,3 +129,42 @@ def test_png_keeps_its_pixels() -> None:
     )
     assert media_type == "image/png"
     assert Image.open(io.BytesIO(cleaned)).getpixel((0, 0)) == (200, 40, 40)
+
+
+def test_photos_stored_before_cleaning_are_reencoded(
+    client: TestClient,
+    file_report: ReportFactory,
+    places: Places,
+    session: Session,
+    settings: Settings,
+) -> None:
+    body = file_report(
+        "ZZ-TEST-VILLAGE",
+        places.village.code,
+        is_public="true",
+        files=[
+            ("photos", ("lama.jpg", JPEG, "image/jpeg")),
+            ("photos", ("rusak.jpg", JPEG, "image/jpeg")),
+        ],
+    )
+    photos = list(
+        session.scalars(
+            select(ReportPhoto)
+            .join(Report)
+            .where(Report.tracking_number == body["tracking_number"])
+            .order_by(ReportPhoto.id)
+        )
+    )
+    storage = LocalStorage(settings.storage_dir)
+    # as an older version stored them: the upload's bytes unchanged, or not an image at all
+    storage.save(photos[0].storage_key, _jpeg_with_gps(), content_type="image/jpeg")
+    storage.save(photos[1].storage_key, b"\xff\xd8\xff<script>", content_type="image/jpeg")
+    cleaned, failed = reencode_stored(photos, storage, max_pixels=1_000_000, max_side=64)
+    session.commit()
+    assert (cleaned, failed) == (1, 1)
+    stored = storage.load(photos[0].storage_key)
+    assert b"KameraUji" not in stored
+    assert dict(Image.open(io.BytesIO(stored)).getexif()) == {}
+    assert photos[0].size == len(stored)
+    with pytest.raises(NotFoundError):
+        storage.load(photos[1].storage_key)

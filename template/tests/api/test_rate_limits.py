@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,23 @@ def test_database_counters_are_shared_by_separate_engines(settings: Any, engine:
 def test_configured_url_selects_the_limits_storage(engine: Engine) -> None:
     assert isinstance(create_storage(engine, None), DatabaseStorage)
     assert isinstance(create_storage(engine, "memory://"), MemoryStorage)
+
+
+def test_login_flood_waits_for_a_hashing_slot_then_answers_503(
+    limited_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core import security
+
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(security, "_hashing", slots)
+    monkeypatch.setattr(security, "HASHING_WAIT_SECONDS", 0.05)
+    client = TestClient(limited_app(), client=_address())
+    body = {"email": "banjir@example.org", "password": "salah-salah-salah"}
+    assert slots.acquire()  # another login holds the only slot
+    try:
+        busy = client.post("/api/auth/login", json=body)
+    finally:
+        slots.release()
+    assert busy.status_code == 503
+    assert int(busy.headers["Retry-After"]) > 0
+    assert client.post("/api/auth/login", json=body).status_code == 401
