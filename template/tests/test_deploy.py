@@ -180,5 +180,5 @@ def test_placeholder_secret_key_is_refused_in_production(monkeypatch: pytest.Mon
     for name, value in settings_environment(secret_key="changethis").items():
         monkeypatch.setenv(name, value)
     assert one("Secret")["stringData"]["SECRET_KEY"] == "changethis"
-    with pytest.raises(ValueError, match="SECRET_KEY is the placeholder"):
+    with pytest.raises(ValueError, match="SECRET_KEY is the published placeholder"):
         Settings(_env_file=None)  # type: ignore[call-arg]
