@@ -27,16 +27,17 @@ pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="set JAKI_FORGE_TEST_PO
 
 
 def _png() -> bytes:
-    """A small real PNG (uploads are decoded and re-encoded, so it must be one)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "#0B6E4F").save(buffer, "PNG")
-    return buffer.getvalue()
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
 
 
 PNG = _png()
 VILLAGE, SERVICE = "18.71.01.1003", "SARPRAS-DESA-RUSAK"
 PASSWORD = "rahasia-sekali-123"
 BURST, CLIENTS = 40, 8
+REGISTER_LIMIT = 10  # registrations per address and hour, for the shared-limit check
+FAILED_LOGINS = 5  # the replica's default: 5 failed logins per account in 5 minutes
 
 
 def _free_port() -> int:
@@ -131,6 +132,7 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
             "S3_ENDPOINT_URL": endpoint,
             "S3_REGION": "us-east-1",
             "LOG_LEVEL": "WARNING",
+            "RATE_LIMIT_REGISTER_IP": f"{REGISTER_LIMIT}/hour",
         }
         # what the migration Job does once, before the app processes start
         run(python, "-m", "app", "init-db", "--no-force", cwd=replica, env=env)
@@ -180,7 +182,9 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
             photo = httpx.get(
                 f"{second}/api/reports/{number}/photos/{detail['photos'][0]['id']}", headers=headers, timeout=10
             )
-            assert (photo.status_code, photo.content) == (200, PNG)
+            stored = s3.get_object(Bucket="lampung-photos", Key=listed[0]["Key"])["Body"].read()
+            assert (photo.status_code, photo.content) == (200, stored)  # as stored (the app re-encodes uploads)
+            assert Image.open(io.BytesIO(photo.content)).size == (32, 24)
 
             # a session started on one process is honoured by the other (one secret, state in the database)
             login = {"email": "admin@lampung.test", "password": PASSWORD}
@@ -190,3 +194,23 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
             desk = httpx.get(f"{second}/api/desk/reports", headers=bearer, params={"limit": 100}, timeout=10)
             assert desk.status_code == 200, desk.text
             assert number in {r["tracking_number"] for r in desk.json()}
+
+            # rate limits are counted once for the service, not once per process: a concurrent burst of
+            # registrations spread over both processes gets exactly the limit through
+            def register(index: int) -> httpx.Response:
+                return httpx.post(f"{(first, second)[index % 2]}/api/auth/register", json={}, timeout=30)
+
+            with ThreadPoolExecutor(CLIENTS) as pool:
+                answers = list(pool.map(register, range(2 * REGISTER_LIMIT)))
+            limited = [a for a in answers if a.status_code == 429]
+            assert len(limited) == REGISTER_LIMIT, sorted(a.status_code for a in answers)
+            assert all(int(a.headers["Retry-After"]) > 0 for a in limited)
+            # failed logins lock the account on every process once the shared count is reached
+            wrong = {"email": "admin@lampung.test", "password": "bukan-sandinya-123"}
+            statuses = [
+                httpx.post(f"{(first, second)[i % 2]}/api/auth/officer-login", json=wrong, timeout=10).status_code
+                for i in range(FAILED_LOGINS + 2)
+            ]
+            assert statuses == [401] * FAILED_LOGINS + [429, 429]
+            locked = httpx.post(f"{second}/api/auth/officer-login", json=login, timeout=10)
+            assert locked.status_code == 429  # even the right password, on the other process
