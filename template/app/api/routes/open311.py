@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, raiseload, selectinload
 
 from app.api.deps import (
+    CatalogueDep,
     IdempotencyKeyDep,
     LookupLimit,
     ProfileDep,
@@ -25,7 +27,8 @@ from app.core.errors import AppError
 from app.core.profile import Profile
 from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
-from app.domain.catalogue import get_service, list_services, localise
+from app.domain.catalogue import checked_service, filter_services, get_service, localise
+from app.domain.catalogue_cache import Snapshot
 from app.domain.reports import FiledReport, NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
@@ -37,7 +40,7 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
 MAX_FORM_FIELDS = 200
-DEFAULT_WINDOW = timedelta(days=90)
+MAX_WINDOW = timedelta(days=90)  # the spec's longest start_date..end_date span
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
     "string": {"id": "Teks singkat", "en": "Short text"},
@@ -85,7 +88,14 @@ def _attribute_doc(attribute: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) -> dict[str, Any]:
+def _request_doc(
+    report: Report,
+    *,
+    request: Request,
+    timezone: str,
+    service_name: str,
+    agency_name: str,
+) -> dict[str, Any]:
     """A service request; private reports show status and dates but no content or place."""
     public = report.is_public
     place = public_location(report)
@@ -101,10 +111,10 @@ def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) 
         "service_request_id": report.tracking_number,
         "status": "closed" if report.status in CLOSED_STATUSES else "open",
         "status_notes": notes[-1] if public and notes else None,
-        "service_name": localise(report.service.name, lang),
+        "service_name": service_name,
         "service_code": report.service_code,
         "description": report.description if public else None,
-        "agency_responsible": report.handling_agency.name,
+        "agency_responsible": agency_name,
         "service_notice": None,
         "requested_datetime": _iso(report.created_at, timezone),
         "updated_datetime": _iso(report.updated_at, timezone),
@@ -143,32 +153,52 @@ def discovery(request: Request, profile: ProfileDep, settings: SettingsDep, fmt:
     return respond(fmt, "discovery", document)
 
 
+def _cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Response]) -> Response:
+    """A copy of the response `build` makes, built once per catalogue version."""
+    body, status_code, media_type = snapshot.derived(("open311", *key), lambda: _parts(build()))
+    return Response(body, status_code, media_type=media_type)
+
+
+def _parts(response: Response) -> tuple[bytes, int, str | None]:
+    return bytes(response.body), response.status_code, response.media_type
+
+
 @router.get("/services.{fmt}")
-def services(request: Request, session: SessionDep, fmt: str) -> Response:
+async def services(request: Request, catalogue: CatalogueDep, fmt: str) -> Response:
     """Every service that accepts requests."""
     check_format(fmt)
     lang = _lang(request)
-    docs = [_service_doc(s, lang) for s in list_services(session, requestable=True)]
-    return respond(fmt, "services", docs)
+
+    def build() -> Response:
+        requestable = filter_services(catalogue.services, requestable=True)
+        return respond(fmt, "services", [_service_doc(s, lang) for s in requestable])
+
+    return _cached(catalogue, ("services", fmt, lang), build)
 
 
 @router.get("/services/{service_code}.{fmt}")
-def service_definition(
-    request: Request, session: SessionDep, service_code: str, fmt: str
+async def service_definition(
+    request: Request, catalogue: CatalogueDep, service_code: str, fmt: str
 ) -> Response:
     """The attributes a request for one service carries."""
     check_format(fmt)
     lang = _lang(request)
     try:
-        service = get_service(session, service_code, requestable=True)
+        service = checked_service(
+            catalogue.by_code.get(service_code), service_code, requestable=True
+        )
     except AppError as error:
         raise Open311Error(error.status_code, error.message, fmt) from None
-    attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
-    document = {
-        "service_code": service.code,
-        "attributes": [_attribute_doc(a, lang) for a in attributes],
-    }
-    return respond(fmt, "service_definition", document)
+
+    def build() -> Response:
+        attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
+        document = {
+            "service_code": service.code,
+            "attributes": [_attribute_doc(a, lang) for a in attributes],
+        }
+        return respond(fmt, "service_definition", document)
+
+    return _cached(catalogue, ("definition", service.code, fmt, lang), build)
 
 
 def _float(value: str | None, name: str, fmt: str) -> float | None:
@@ -197,7 +227,7 @@ def _file_request(
 
     api_key = one("api_key")
     if api_key is None:
-        raise Open311Error(400, "api_key is required to submit a service request.", fmt)
+        raise Open311Error(403, "api_key is required to submit a service request.", fmt)
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(api_key)))
     if key is None or not key.active:
         raise Open311Error(403, "The api_key is not valid.", fmt)
@@ -205,6 +235,11 @@ def _file_request(
     service_code = one("service_code")
     if service_code is None:
         raise Open311Error(400, "service_code is required.", fmt)
+    try:
+        # the spec answers 404 for an unknown service only; anything else is a 400
+        get_service(session, service_code, requestable=True)
+    except AppError as error:
+        raise Open311Error(error.status_code, error.message, fmt) from None
     lat, long = _float(one("lat"), "lat", fmt), _float(one("long"), "long", fmt)
     address_id = one("address_id")
     if lat is None and one("address_string") is None and address_id is None:
@@ -239,8 +274,7 @@ def _file_request(
     try:
         return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
-        status = 404 if error.status_code == 404 else 400
-        raise Open311Error(status, error.message, fmt) from None
+        raise Open311Error(400, error.message, fmt) from None
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -281,10 +315,11 @@ def create_request(
         if report.outside_authority
         else f"Handled by {report.handling_agency.name}."
     )
+    # every service is `realtime`: the answer carries the request id and no token (the spec
+    # gives one or the other)
     document = [
         {
             "service_request_id": report.tracking_number,
-            "token": report.token,
             "service_notice": notice,
             "account_id": None,
         }
@@ -303,16 +338,52 @@ def _parse_datetime(value: str, name: str, *, fmt: str, timezone: str) -> dateti
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(timezone))
 
 
+def _date_range(params: Any, *, fmt: str, timezone: str) -> tuple[datetime | None, datetime | None]:
+    """start_date and end_date: one alone opens a 90-day window; a range spans 90 days at most."""
+    start = end = None
+    if params.get("start_date"):
+        start = _parse_datetime(params["start_date"], "start_date", fmt=fmt, timezone=timezone)
+    if params.get("end_date"):
+        end = _parse_datetime(params["end_date"], "end_date", fmt=fmt, timezone=timezone)
+    if start is not None and end is not None:
+        if end < start:
+            raise Open311Error(400, "end_date must not be before start_date.", fmt)
+        if end - start > MAX_WINDOW:
+            raise Open311Error(
+                400,
+                f"start_date and end_date may not span more than {MAX_WINDOW.days} days; "
+                "ask for a shorter range.",
+                fmt,
+            )
+        return start, end
+    if start is not None:
+        return start, start + MAX_WINDOW
+    if end is not None:
+        return end - MAX_WINDOW, end
+    return utcnow() - MAX_WINDOW, None
+
+
 @router.get("/requests.{fmt}")
-def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fmt: str) -> Response:
-    """Requests filtered by id list, service code, status and dates (default: last 90 days)."""
+def list_requests(
+    request: Request, session: SessionDep, catalogue: CatalogueDep, profile: ProfileDep, fmt: str
+) -> Response:
+    """Requests filtered by id list, service code, status and dates (default: last 90 days).
+
+    A constant number of queries whatever the number of reports: the reports, then their photos
+    and their transitions in one query each; service and agency names come from the catalogue.
+    """
     check_format(fmt)
     params = request.query_params
     timezone = profile.province.timezone
-    stmt = select(Report)
+    stmt = select(Report).options(
+        raiseload(Report.service),
+        raiseload(Report.handling_agency),
+        selectinload(Report.photos),
+        selectinload(Report.transitions),
+    )
     ids = [i.strip().upper() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
-        stmt = stmt.where(Report.tracking_number.in_(ids))
+        stmt = stmt.where(Report.tracking_number.in_(ids[:MAX_REQUESTS]))
     else:
         # a list shows public reports only; a private one is found by its number alone
         stmt = stmt.where(Report.is_public.is_(True))
@@ -325,20 +396,23 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
             raise Open311Error(400, f"status must be open or closed, not {unknown[0]!r}.", fmt)
         if statuses and set(statuses) != {"open", "closed"}:
             wanted = OPEN_STATUSES if statuses[0] == "open" else CLOSED_STATUSES
-            stmt = stmt.where(Report.status.in_(wanted))
-        if params.get("start_date"):
-            start = _parse_datetime(params["start_date"], "start_date", fmt=fmt, timezone=timezone)
+            stmt = stmt.where(Report.status.in_(sorted(wanted)))
+        start, end = _date_range(params, fmt=fmt, timezone=timezone)
+        if start is not None:
             stmt = stmt.where(Report.created_at >= start)
-        if params.get("end_date"):
-            end = _parse_datetime(params["end_date"], "end_date", fmt=fmt, timezone=timezone)
+        if end is not None:
             stmt = stmt.where(Report.created_at <= end)
-        if not params.get("start_date") and not params.get("end_date"):
-            stmt = stmt.where(Report.created_at >= utcnow() - DEFAULT_WINDOW)
     stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_REQUESTS)
     lang = _lang(request)
     docs = [
-        _request_doc(r, request=request, timezone=timezone, lang=lang)
-        for r in session.scalars(stmt).unique()
+        _request_doc(
+            r,
+            request=request,
+            timezone=timezone,
+            service_name=localise(catalogue.service_names.get(r.service_code, {}), lang),
+            agency_name=catalogue.agency_names.get(r.handling_agency_code, ""),
+        )
+        for r in session.scalars(stmt)
     ]
     return respond(fmt, "service_requests", docs)
 
@@ -354,7 +428,11 @@ def read_request(
     if report is None:
         raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
     doc = _request_doc(
-        report, request=request, timezone=profile.province.timezone, lang=_lang(request)
+        report,
+        request=request,
+        timezone=profile.province.timezone,
+        service_name=localise(report.service.name, _lang(request)),
+        agency_name=report.handling_agency.name,
     )
     return respond(fmt, "service_requests", [doc])
 

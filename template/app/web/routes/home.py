@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.domain.catalogue import REQUESTABLE_KINDS, get_service, list_groups, list_services
+from app.api.deps import CatalogueDep
+from app.domain.catalogue import REQUESTABLE_KINDS, checked_service, filter_services
 from app.models import Service, ServiceGroup
 from app.web.context import Web, WebRoute
 
@@ -24,25 +25,29 @@ def by_group(
 
 
 @router.get("/")
-def home(web: Web) -> Response:
+def home(web: Web, catalogue: CatalogueDep) -> Response:
     """App name, logo and tagline, search, quick actions, modules and the service tiles."""
-    sections = by_group(list_groups(web.session), list_services(web.session))
+    sections = catalogue.derived(
+        ("sections",), lambda: by_group(catalogue.groups, catalogue.services)
+    )
     return web.render("home.html", sections=sections, requestable=REQUESTABLE_KINDS)
 
 
 @router.get("/services")
-def services(web: Web, q: SearchText = None, group: SearchText = None) -> Response:
+def services(
+    web: Web, catalogue: CatalogueDep, q: SearchText = None, group: SearchText = None
+) -> Response:
     """Search the catalogue by words of names and keywords, or browse one group."""
     query = (q or "").strip()
-    found = list_services(web.session, query=query or None, group=group or None)
-    sections = by_group(list_groups(web.session), found)
+    found = filter_services(catalogue.services, query=query or None, group=group or None)
+    sections = by_group(catalogue.groups, found)
     return web.render(
         "services.html", sections=sections, q=query, count=len(found), requestable=REQUESTABLE_KINDS
     )
 
 
 @router.get("/services/{code}")
-def service(web: Web, code: str) -> Response:
+def service(web: Web, catalogue: CatalogueDep, code: str) -> Response:
     """A service: what it is, who handles it, how long it takes, and how to use it."""
-    item = get_service(web.session, code)
+    item = checked_service(catalogue.by_code.get(code), code)
     return web.render("service.html", service=item, requestable=REQUESTABLE_KINDS)
