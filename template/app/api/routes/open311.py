@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session, raiseload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.api.deps import (
     CatalogueDep,
@@ -32,7 +33,7 @@ from app.domain.catalogue_cache import Snapshot
 from app.domain.reports import FiledReport, NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
-from app.models import ApiKey, Report, Service, utcnow
+from app.models import ApiKey, Report, ReportPhoto, ReportTransition, Service, utcnow
 
 router = APIRouter(tags=["open311"])
 
@@ -41,6 +42,25 @@ CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
 MAX_FORM_FIELDS = 200
 MAX_WINDOW = timedelta(days=90)  # the spec's longest start_date..end_date span
+# what a listed request shows, read as plain rows
+LIST_COLUMNS = (
+    Report.id,
+    Report.tracking_number,
+    Report.status,
+    Report.service_code,
+    Report.description,
+    Report.is_public,
+    Report.exact_location_public,
+    Report.lat,
+    Report.long,
+    Report.address,
+    Report.region_code,
+    Report.media_url,
+    Report.handling_agency_code,
+    Report.created_at,
+    Report.updated_at,
+    Report.due_at,
+)
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
     "string": {"id": "Teks singkat", "en": "Short text"},
@@ -57,7 +77,12 @@ def _lang(request: Request) -> str:
 
 
 def _iso(value: datetime | None, timezone: str) -> str | None:
-    return value.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds") if value else None
+    return value.astimezone(_zone(timezone)).isoformat(timespec="seconds") if value else None
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _service_doc(service: Service, lang: str) -> dict[str, Any]:
@@ -88,29 +113,41 @@ def _attribute_doc(attribute: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
+class PhotoUrls:
+    """Public photo URLs built from one `url_for` (it is slow to call per report of a list)."""
+
+    _NUMBER, _PHOTO = "NUMBER-0", 987654321
+
+    def __init__(self, request: Request) -> None:
+        self.pattern = str(
+            request.url_for("read_photo_public", number=self._NUMBER, photo_id=self._PHOTO)
+        )
+
+    def __call__(self, number: str, photo_id: int) -> str:
+        """The URL of photo `photo_id` of report `number` (numbers are URL-safe)."""
+        return self.pattern.replace(str(self._PHOTO), str(photo_id)).replace(self._NUMBER, number)
+
+
 def _request_doc(
-    report: Report,
+    report: Any,
     *,
-    request: Request,
+    photo_url: str | None,
+    last_note: str | None,
     timezone: str,
     service_name: str,
     agency_name: str,
 ) -> dict[str, Any]:
-    """A service request; private reports show status and dates but no content or place."""
+    """A service request (a Report or a row with its columns); private ones show status and dates.
+
+    `photo_url` is the first photo's URL, `last_note` the latest transition note.
+    """
     public = report.is_public
     place = public_location(report)
-    media_url = report.media_url
-    if report.photos:
-        media_url = str(
-            request.url_for(
-                "read_photo_public", number=report.tracking_number, photo_id=report.photos[0].id
-            )
-        )
-    notes = [t.note for t in report.transitions if t.note]
+    media_url = photo_url or report.media_url
     return {
         "service_request_id": report.tracking_number,
         "status": "closed" if report.status in CLOSED_STATUSES else "open",
-        "status_notes": notes[-1] if public and notes else None,
+        "status_notes": last_note if public else None,
         "service_name": service_name,
         "service_code": report.service_code,
         "description": report.description if public else None,
@@ -369,18 +406,14 @@ def list_requests(
 ) -> Response:
     """Requests filtered by id list, service code, status and dates (default: last 90 days).
 
-    A constant number of queries whatever the number of reports: the reports, then their photos
-    and their transitions in one query each; service and agency names come from the catalogue.
+    A constant number of queries whatever the number of reports: the reports' columns (no ORM
+    objects), then their first photos and their latest notes in one query each; service and
+    agency names come from the catalogue.
     """
     check_format(fmt)
     params = request.query_params
     timezone = profile.province.timezone
-    stmt = select(Report).options(
-        raiseload(Report.service),
-        raiseload(Report.handling_agency),
-        selectinload(Report.photos),
-        selectinload(Report.transitions),
-    )
+    stmt = select(*LIST_COLUMNS)
     ids = [i.strip().upper() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         stmt = stmt.where(Report.tracking_number.in_(ids[:MAX_REQUESTS]))
@@ -403,18 +436,47 @@ def list_requests(
         if end is not None:
             stmt = stmt.where(Report.created_at <= end)
     stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_REQUESTS)
+    rows = session.execute(stmt).all()
+    photos, notes = _photos_and_notes(session, [row.id for row in rows])
     lang = _lang(request)
+    photo_url = PhotoUrls(request)
     docs = [
         _request_doc(
-            r,
-            request=request,
+            row,
+            photo_url=photo_url(row.tracking_number, photos[row.id]) if row.id in photos else None,
+            last_note=notes.get(row.id),
             timezone=timezone,
-            service_name=localise(catalogue.service_names.get(r.service_code, {}), lang),
-            agency_name=catalogue.agency_names.get(r.handling_agency_code, ""),
+            service_name=localise(catalogue.service_names.get(row.service_code, {}), lang),
+            agency_name=catalogue.agency_names.get(row.handling_agency_code, ""),
         )
-        for r in session.scalars(stmt)
+        for row in rows
     ]
     return respond(fmt, "service_requests", docs)
+
+
+def _photos_and_notes(
+    session: Session, report_ids: list[int]
+) -> tuple[dict[int, int], dict[int, str]]:
+    """First photo id and latest transition note per report: one query each."""
+    if not report_ids:
+        return {}, {}
+    first_photos = (
+        select(ReportPhoto.report_id, func.min(ReportPhoto.id))
+        .where(ReportPhoto.report_id.in_(report_ids))
+        .group_by(ReportPhoto.report_id)
+    )
+    latest = (
+        select(func.max(ReportTransition.id))
+        .where(ReportTransition.report_id.in_(report_ids), ReportTransition.note.is_not(None))
+        .group_by(ReportTransition.report_id)
+    )
+    notes = select(ReportTransition.report_id, ReportTransition.note).where(
+        ReportTransition.id.in_(latest.scalar_subquery())
+    )
+    return (
+        dict(session.execute(first_photos).all()),
+        dict(session.execute(notes).all()),
+    )
 
 
 @router.get("/requests/{request_id}.{fmt}", dependencies=[LookupLimit])
@@ -427,9 +489,15 @@ def read_request(
     report = session.scalar(select(Report).where(Report.tracking_number == number))
     if report is None:
         raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
+    notes = [t.note for t in report.transitions if t.note]
     doc = _request_doc(
         report,
-        request=request,
+        photo_url=(
+            PhotoUrls(request)(report.tracking_number, report.photos[0].id)
+            if report.photos
+            else None
+        ),
+        last_note=notes[-1] if notes else None,
         timezone=profile.province.timezone,
         service_name=localise(report.service.name, _lang(request)),
         agency_name=report.handling_agency.name,

@@ -79,7 +79,7 @@ def test_request_list_queries_do_not_grow_with_the_reports(
     _add_reports(session, places, 40, "b")
     many, second = _queries_for(client, params)
     assert len(second) >= len(first) + 40
-    # the reports, their photos and their transitions: one query each
+    # the reports, their first photos and their latest notes: one query each
     assert few == many == 3
     listed = {r["service_request_id"]: r for r in second}
     sample = listed["QB-00007"]
