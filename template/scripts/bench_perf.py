@@ -61,6 +61,10 @@ from app.models import (  # noqa: E402
 )
 
 NATIONAL_REGIONS = 91_599
+REGION_SEARCHES = {
+    "region search": "/api/regions/search?q=suka",
+    "region search 2": "/api/regions/search?q=tanjung%20ka",
+}
 STATUSES = list(ReportStatus)
 FLOOR_APP = '''
 """A bare FastAPI app answering stored bytes: the floor of the stack."""
@@ -413,16 +417,25 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
         }
         pages = {path: httpx.get(base + path, timeout=30) for path in catalogue.values()}
 
-        def one(scenario: str, path: str, reports: int, floor: str | None = None) -> None:
+        def one(
+            scenario: str,
+            path: str,
+            reports: int,
+            floor: str | None = None,
+            *,
+            connections: int = args.connections,
+        ) -> None:
+            if connections != args.connections:
+                scenario = f"{scenario} @{connections}"
             rate, p50, p99, errors = measure(
-                base + path, client=args.client, connections=args.connections, seconds=args.duration
+                base + path, client=args.client, connections=connections, seconds=args.duration
             )
             floor_rate = None
             if floor is not None:
                 floor_rate = measure(
                     floor + path,
                     client=args.client,
-                    connections=args.connections,
+                    connections=connections,
                     seconds=args.duration,
                 )[0]
             row = Row(scenario, reports, round(rate, 1), round(p50, 2), round(p99, 2), errors)
@@ -439,10 +452,16 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
                     with floor_server(pages, tmp) as floor:
                         for scenario, path in catalogue.items():
                             one(scenario, path, count, floor)
-                    one("region search", "/api/regions/search?q=suka", count)
-                    one("region search 2", "/api/regions/search?q=tanjung%20ka", count)
-                for scenario, path in request_paths(code, numbers).items():
-                    one(scenario, path, count)
+                    for connections in sorted(
+                        {args.connections, args.latency_connections}, reverse=True
+                    ):
+                        for scenario, path in REGION_SEARCHES.items():
+                            one(scenario, path, count, connections=connections)
+                for connections in sorted(
+                    {args.connections, args.latency_connections}, reverse=True
+                ):
+                    for scenario, path in request_paths(code, numbers).items():
+                        one(scenario, path, count, connections=connections)
         return rows, watch.peak_mib
 
 
@@ -482,7 +501,7 @@ def _line(row: Row) -> str:
     )
 
 
-def compare(rows: Sequence[Row], before: dict[str, Any]) -> str:
+def compare(rows: Sequence[Row], before: dict[str, Any], *, after_peak: float) -> str:
     """A before/after table: req/s and p99 of both runs and the throughput ratio."""
     old = {(r["scenario"], r["reports"]): r for r in before["rows"]}
     lines = [
@@ -499,7 +518,7 @@ def compare(rows: Sequence[Row], before: dict[str, Any]) -> str:
             f"{row.scenario:<24}{row.reports:>8}{prior['req_s']:>11}{row.req_s:>10}"
             f"{gain:>7}{prior['p99_ms']:>11}{row.p99_ms:>10}{ratio:>9}"
         )
-    lines.append(f"peak RSS MiB: before {before['peak_rss_mib']}, after (this run) see above")
+    lines.append(f"peak RSS MiB: before {before['peak_rss_mib']}, after {after_peak}")
     return "\n".join(lines)
 
 
@@ -509,12 +528,20 @@ def main(argv: Sequence[str] | None = None) -> tuple[list[Row], float]:
     parser.add_argument("--reports", type=int, nargs="+", default=[2000, 20000])
     parser.add_argument("--regions", type=int, default=NATIONAL_REGIONS)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per row")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=16, help="for throughput")
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=1,
+        help="the request-list and region-search rows are measured again at this concurrency",
+    )
     parser.add_argument("--client", choices=("wrk", "httpx"), default=None)
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--compare", type=Path, help="a JSON file saved by an earlier run")
     args = parser.parse_args(argv)
     if not 0 < args.duration <= 120 or not 0 < args.connections <= 256:
+        parser.error("use 1-256 connections and a duration of at most 120 seconds")
+    if not 0 < args.latency_connections <= 256:
         parser.error("use 1-256 connections and a duration of at most 120 seconds")
     if not all(0 < n <= 200_000 for n in args.reports) or not 0 <= args.regions <= 200_000:
         parser.error("use at most 200,000 reports and 200,000 regions")
@@ -529,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> tuple[list[Row], float]:
         document = {"rows": [asdict(r) for r in rows], "peak_rss_mib": peak}
         args.save.write_text(json.dumps(document, indent=1))
     if args.compare:
-        print(compare(rows, json.loads(args.compare.read_text())))
+        print(compare(rows, json.loads(args.compare.read_text()), after_peak=peak))
     return rows, peak
 
 
