@@ -96,6 +96,7 @@ class Row:
     p99_ms: float
     errors: int
     floor_req_s: float | None = None
+    rss_mib: float = 0.0
 
     @property
     def ratio(self) -> float | None:
@@ -181,9 +182,18 @@ class RssWatch:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+        self.row_peak = 0
+
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, _rss_kib(self.pid))
+            now = _rss_kib(self.pid)
+            self.peak = max(self.peak, now)
+            self.row_peak = max(self.row_peak, now)
+
+    def take_row_peak(self) -> float:
+        """Peak RSS in MiB since the last call."""
+        peak, self.row_peak = self.row_peak, 0
+        return round(peak / 1024, 1)
 
     def __enter__(self) -> RssWatch:
         self._thread.start()
@@ -440,6 +450,7 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
                 )[0]
             row = Row(scenario, reports, round(rate, 1), round(p50, 2), round(p99, 2), errors)
             row.floor_req_s = round(floor_rate, 1) if floor_rate else None
+            row.rss_mib = watch.take_row_peak()
             rows.append(row)
             print(_line(row), flush=True)
 
@@ -488,7 +499,7 @@ def bench_database(tmp: Path) -> Iterator[Settings]:
 def _header() -> str:
     return (
         f"{'scenario':<24}{'reports':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>7}{'floor':>9}{'ratio':>7}"
+        f"{'errors':>7}{'floor':>9}{'ratio':>7}{'RSS MiB':>9}"
     )
 
 
@@ -497,7 +508,7 @@ def _line(row: Row) -> str:
     ratio = f"{row.ratio:>6}x" if row.ratio else f"{'':>7}"
     return (
         f"{row.scenario:<24}{row.reports:>8}{row.req_s:>9}{row.p50_ms:>9}{row.p99_ms:>9}"
-        f"{row.errors:>7}{floor}{ratio}"
+        f"{row.errors:>7}{floor}{ratio}{row.rss_mib:>9}"
     )
 
 

@@ -233,6 +233,10 @@ class WebContext:
         )
         return self._apply(HTMLResponse(page, status_code=status_code))
 
+    def html(self, body: bytes, *, status_code: int = 200) -> Response:
+        """An already rendered page, carrying the pending cookies."""
+        return self._apply(HTMLResponse(body, status_code=status_code))
+
     def redirect(self, url: str) -> Response:
         """A 303 redirect (after a form post) carrying the pending cookies."""
         return self._apply(RedirectResponse(url, status_code=303))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.api.deps import (
@@ -61,6 +62,9 @@ LIST_COLUMNS = (
     Report.updated_at,
     Report.due_at,
 )
+# Building a page of up to 1,000 requests is CPU-bound (one core per process): a few at a time
+# answer as fast as all at once, and a process never holds many such pages in memory together.
+_LIST_SLOTS = threading.BoundedSemaphore(2)
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
     "string": {"id": "Teks singkat", "en": "Short text"},
@@ -436,6 +440,19 @@ def list_requests(
         if end is not None:
             stmt = stmt.where(Report.created_at <= end)
     stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_REQUESTS)
+    with _LIST_SLOTS:
+        return _listed(request, session, catalogue, stmt, fmt=fmt, timezone=timezone)
+
+
+def _listed(
+    request: Request,
+    session: Session,
+    catalogue: Snapshot,
+    stmt: Select[Any],
+    *,
+    fmt: str,
+    timezone: str,
+) -> Response:
     rows = session.execute(stmt).all()
     photos, notes = _photos_and_notes(session, [row.id for row in rows])
     lang = _lang(request)
