@@ -406,6 +406,8 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
     rng = random.Random(13)
     # the server logs every request as in production (one JSON line each)
     extra_env = {"LOG_LEVEL": "INFO", "LOG_JSON": "true", "DATABASE_URL": settings.database_url}
+    # as the Dockerfile sets it (unless the caller's environment says otherwise)
+    extra_env["MALLOC_ARENA_MAX"] = os.environ.get("MALLOC_ARENA_MAX", "2")
     if settings.database_schema:
         extra_env["DATABASE_SCHEMA"] = settings.database_schema
     with (
