@@ -25,6 +25,7 @@ from app.core.profile import Profile, get_profile
 from app.core.ratelimit import RateLimited, RateLimits
 from app.core.ratelimit import create_storage as create_limit_storage
 from app.core.security import HashingBusy
+from app.domain.catalogue_cache import CatalogueCache
 from app.domain.storage import create_storage
 from app.failures import (
     UNAVAILABLE_ERRORS,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.state.engine = engine
     app.state.sessionmaker = create_session_factory(engine)
     app.state.storage = create_storage(settings)
+    app.state.catalogue = CatalogueCache(check_seconds=settings.catalogue_check_seconds)
     app.state.modules = enabled_modules(profile, settings)
     app.state.limits = RateLimits(
         settings.rate_limits(), storage=create_limit_storage(limits_engine, settings.redis_url)

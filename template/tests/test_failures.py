@@ -185,8 +185,8 @@ def test_unexpected_errors_answer_in_each_surface_format(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("app.api.routes.open311.list_services", broken)
-    monkeypatch.setattr("app.web.routes.home.list_groups", broken)
+    monkeypatch.setattr("app.api.routes.open311.filter_services", broken)
+    monkeypatch.setattr("app.web.routes.home.by_group", broken)
     app = create_app(settings, profile=test_profile)
     with TestClient(app, raise_server_exceptions=False) as client:
         open311 = client.get("/open311/v2/services.json")

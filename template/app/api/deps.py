@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.profile import Profile
 from app.domain.accounts import LoginGuard
+from app.domain.catalogue_cache import Snapshot
 from app.domain.sessions import KINDS, Account, resolve, subject_kind
 from app.domain.storage import Storage
 from app.models import Citizen, Officer, OfficerRole
@@ -23,6 +25,12 @@ def get_session(request: Request) -> Iterator[Session]:
     """A database session for one request."""
     with request.app.state.sessionmaker() as session:
         yield session
+
+
+async def get_catalogue(request: Request) -> Snapshot:
+    """The service catalogue (a cached snapshot; the version check runs off the event loop)."""
+    cache = request.app.state.catalogue
+    return cache.fresh() or await run_in_threadpool(cache.refresh, request.app.state.sessionmaker)
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -86,6 +94,7 @@ def idempotency_key(
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+CatalogueDep = Annotated[Snapshot, Depends(get_catalogue)]
 IdempotencyKeyDep = Annotated[str | None, Depends(idempotency_key)]
 LoginGuardDep = Annotated[LoginGuard, Depends(login_guard)]
 LookupLimit = Depends(limit_by_address("lookup_ip"))

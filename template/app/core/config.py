@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     open311_contact: str | None = None
     api_docs: bool | None = None  # /docs and /openapi.json; None = on outside production
     cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
+    # how long a worker serves its cached catalogue before it checks the catalogue version in
+    # the database again (changes made by the same worker show at once); 0 = every request
+    catalogue_check_seconds: float = Field(default=1.0, ge=0, le=3600)
 
     @classmethod
     def settings_customise_sources(

@@ -82,3 +82,25 @@ def validate_attributes(
         assert raw is not None
         cleaned[code] = _check_value(definition, raw)
     return cleaned
+
+
+def attribute_summary(definitions: list[dict[str, Any]], cleaned: dict[str, Any]) -> str:
+    """`Description: value; ...` of the given attributes in order (list values by their names)."""
+    parts = []
+    for definition in sorted(definitions, key=lambda item: item.get("order", 0)):
+        if definition["code"] not in cleaned:
+            continue
+        names = {v["key"]: _indonesian(v["name"]) for v in definition.get("values", [])}
+        value = cleaned[definition["code"]]
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(names.get(v, _shown(v)) for v in values)
+        parts.append(f"{_indonesian(definition['description'])}: {shown}")
+    return "; ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _indonesian(text: dict[str, str] | str) -> str:
+    return text if isinstance(text, str) else text.get("id") or next(iter(text.values()), "")

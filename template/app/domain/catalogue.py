@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,11 +48,27 @@ def list_services(
         stmt = stmt.where(Service.kind == kind)
     if requestable:
         stmt = stmt.where(Service.kind.in_(REQUESTABLE_KINDS))
-    services = list(session.scalars(stmt))
+    return filter_services(list(session.scalars(stmt)), query=query)
+
+
+def filter_services(
+    services: Iterable[Service],
+    *,
+    query: str | None = None,
+    group: str | None = None,
+    kind: str | None = None,
+    requestable: bool = False,
+) -> list[Service]:
+    """The services of `services` in `group`, of `kind`, requestable, matching all of `query`."""
     words = normalise(query or "").split()
-    if words:
-        services = [s for s in services if all(_matches(s.search_text, word) for word in words)]
-    return services
+    return [
+        s
+        for s in services
+        if (not group or s.group_code == group)
+        and (not kind or s.kind == kind)
+        and (not requestable or s.kind in REQUESTABLE_KINDS)
+        and all(_matches(s.search_text, word) for word in words)
+    ]
 
 
 def _matches(search_text: str, word: str) -> bool:
@@ -59,7 +77,11 @@ def _matches(search_text: str, word: str) -> bool:
 
 def get_service(session: Session, code: str, *, requestable: bool = False) -> Service:
     """The active service with `code`; NotFoundError otherwise."""
-    service = session.get(Service, code)
+    return checked_service(session.get(Service, code), code, requestable=requestable)
+
+
+def checked_service(service: Service | None, code: str, *, requestable: bool = False) -> Service:
+    """`service` if it is active (and requestable when asked); NotFoundError otherwise."""
     if service is None or not service.active:
         raise NotFoundError(f"Service {code!r} does not exist.")
     if requestable and service.kind not in REQUESTABLE_KINDS:

@@ -17,7 +17,7 @@ from app.core.errors import ConflictError, ForbiddenError, InvalidError, NotFoun
 from app.core.profile import Profile
 from app.core.security import hash_secret, new_secret
 from app.domain import regions
-from app.domain.attributes import validate_attributes
+from app.domain.attributes import attribute_summary, validate_attributes
 from app.domain.catalogue import get_service
 from app.domain.sla import add_working_days
 from app.domain.storage import Storage
@@ -215,7 +215,8 @@ def file_report(
         return replayed
     service = get_service(session, data.service_code, requestable=True)
     description = data.description.strip()
-    if not description:
+    # Open311 makes the description optional: the service's attributes may carry the report
+    if not description and not (service.attributes and data.attributes):
         raise InvalidError("A description is required.")
     if len(description) > MAX_DESCRIPTION:
         raise InvalidError(f"The description is longer than {MAX_DESCRIPTION} characters.")
@@ -234,6 +235,10 @@ def file_report(
         for name, content in data.photos
     ]
     attributes = validate_attributes(service.attributes, data.attributes)
+    if not description:
+        description = attribute_summary(service.attributes, attributes)[:MAX_DESCRIPTION]
+        if not description:
+            raise InvalidError("A description is required.")
     handling = route(session, service, location=location, province=profile.province.code)
     prefix = tracking_prefix(profile.app.slug, settings.tracking_prefix)
     access_code = None if data.citizen else new_secret(9)

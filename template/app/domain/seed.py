@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.core.profile import Profile
+from app.domain.catalogue_cache import mark_catalogue_changed
 from app.domain.text import normalise, search_keys
 from app.models import (
     Agency,
@@ -65,6 +66,7 @@ def seed_database(session: Session, profile: Profile) -> SeedResult:
     _upsert(session, Service, _service_rows(profile), result)
     _upsert(session, Commodity, _commodity_rows(profile), result)
     _upsert(session, Integration, _integration_rows(profile), result)
+    mark_catalogue_changed(session)
     meta = session.get(AppMeta, PROFILE_HASH_KEY)
     if meta is None:
         session.add(AppMeta(key=PROFILE_HASH_KEY, value=profile_hash(profile)))

@@ -89,6 +89,10 @@ class Report(Base):
 
     __table_args__ = (
         Index("uq_reports_idempotency", "idempotency_scope", "idempotency_key", unique=True),
+        # the Open311 request list: each filter, newest first
+        Index("ix_reports_public_created", "is_public", "created_at", "id"),
+        Index("ix_reports_status_created", "status", "created_at", "id"),
+        Index("ix_reports_service_created", "service_code", "created_at", "id"),
     )
 
     service: Mapped[Service] = relationship(lazy="joined")

@@ -28,7 +28,7 @@ from app.domain import sessions
 from app.domain.catalogue import localise
 from app.domain.sessions import Account, resolve
 from app.models import Citizen, Officer, OfficerRole
-from app.web.branding import brand_of, logo_url
+from app.web.branding import Brand, brand_of, logo_url
 from app.web.i18n import Translator, pick_language
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -214,25 +214,30 @@ class WebContext:
     def render(self, template: str, *, status_code: int = 200, **values: Any) -> Response:
         """The page `template` rendered with the common context and `values`."""
         state = self.request.app.state
+        brand, logo = _page_constants(state, self.profile)
         page = templates.get_template(template).render(
             ctx=self,
             t=self.t,
             lang=self.lang,
             app=self.profile.app,
             profile=self.profile,
-            brand=brand_of(self.profile),
+            brand=brand,
             modules=self.modules,
             csrf_field=CSRF_FIELD,
             csrf_token=self.csrf_token,
             citizen=self.citizen,
             officer=self.officer,
-            logo_url=logo_url(),
+            logo_url=logo,
             version=getattr(state, "web_version", "0"),
             path=self.request.url.path,
             quote=quote,
             **values,
         )
         return self._apply(HTMLResponse(page, status_code=status_code))
+
+    def html(self, body: bytes, *, status_code: int = 200) -> Response:
+        """An already rendered page, carrying the pending cookies."""
+        return self._apply(HTMLResponse(body, status_code=status_code))
 
     def redirect(self, url: str) -> Response:
         """A 303 redirect (after a form post) carrying the pending cookies."""
@@ -241,6 +246,15 @@ class WebContext:
     def error(self, status_code: int, *, title: str, detail: str | None = None) -> Response:
         """An error page."""
         return self.render("error.html", status_code=status_code, title=title, detail=detail)
+
+
+def _page_constants(state: Any, profile: Profile) -> tuple[Brand, str]:
+    """The brand palette and logo URL, worked out once per app (they change only on a render)."""
+    known = getattr(state, "page_constants", None)
+    if known is None or known[0] is not profile:
+        known = (profile, brand_of(profile), logo_url())
+        state.page_constants = known
+    return known[1], known[2]
 
 
 def page_language(request: Request) -> str:

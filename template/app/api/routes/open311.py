@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.api.deps import (
+    CatalogueDep,
     IdempotencyKeyDep,
     LookupLimit,
     ProfileDep,
@@ -25,11 +29,12 @@ from app.core.errors import AppError
 from app.core.profile import Profile
 from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
-from app.domain.catalogue import get_service, list_services, localise
+from app.domain.catalogue import checked_service, filter_services, get_service, localise
+from app.domain.catalogue_cache import Snapshot
 from app.domain.reports import FiledReport, NewReport, file_report, public_location
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
-from app.models import ApiKey, Report, Service, utcnow
+from app.models import ApiKey, Report, ReportPhoto, ReportTransition, Service, utcnow
 
 router = APIRouter(tags=["open311"])
 
@@ -37,7 +42,29 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
 MAX_FORM_FIELDS = 200
-DEFAULT_WINDOW = timedelta(days=90)
+MAX_WINDOW = timedelta(days=90)  # the spec's longest start_date..end_date span
+# what a listed request shows, read as plain rows
+LIST_COLUMNS = (
+    Report.id,
+    Report.tracking_number,
+    Report.status,
+    Report.service_code,
+    Report.description,
+    Report.is_public,
+    Report.exact_location_public,
+    Report.lat,
+    Report.long,
+    Report.address,
+    Report.region_code,
+    Report.media_url,
+    Report.handling_agency_code,
+    Report.created_at,
+    Report.updated_at,
+    Report.due_at,
+)
+# Building a page of up to 1,000 requests is CPU-bound (one core per process): a few at a time
+# answer as fast as all at once, and a process never holds many such pages in memory together.
+_LIST_SLOTS = threading.BoundedSemaphore(2)
 _ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\]]+)\](?:\[\])?$")
 _DATATYPE_DESCRIPTIONS = {
     "string": {"id": "Teks singkat", "en": "Short text"},
@@ -54,7 +81,12 @@ def _lang(request: Request) -> str:
 
 
 def _iso(value: datetime | None, timezone: str) -> str | None:
-    return value.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds") if value else None
+    return value.astimezone(_zone(timezone)).isoformat(timespec="seconds") if value else None
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _service_doc(service: Service, lang: str) -> dict[str, Any]:
@@ -85,26 +117,45 @@ def _attribute_doc(attribute: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) -> dict[str, Any]:
-    """A service request; private reports show status and dates but no content or place."""
+class PhotoUrls:
+    """Public photo URLs built from one `url_for` (it is slow to call per report of a list)."""
+
+    _NUMBER, _PHOTO = "NUMBER-0", 987654321
+
+    def __init__(self, request: Request) -> None:
+        self.pattern = str(
+            request.url_for("read_photo_public", number=self._NUMBER, photo_id=self._PHOTO)
+        )
+
+    def __call__(self, number: str, photo_id: int) -> str:
+        """The URL of photo `photo_id` of report `number` (numbers are URL-safe)."""
+        return self.pattern.replace(str(self._PHOTO), str(photo_id)).replace(self._NUMBER, number)
+
+
+def _request_doc(
+    report: Any,
+    *,
+    photo_url: str | None,
+    last_note: str | None,
+    timezone: str,
+    service_name: str,
+    agency_name: str,
+) -> dict[str, Any]:
+    """A service request (a Report or a row with its columns); private ones show status and dates.
+
+    `photo_url` is the first photo's URL, `last_note` the latest transition note.
+    """
     public = report.is_public
     place = public_location(report)
-    media_url = report.media_url
-    if report.photos:
-        media_url = str(
-            request.url_for(
-                "read_photo_public", number=report.tracking_number, photo_id=report.photos[0].id
-            )
-        )
-    notes = [t.note for t in report.transitions if t.note]
+    media_url = photo_url or report.media_url
     return {
         "service_request_id": report.tracking_number,
         "status": "closed" if report.status in CLOSED_STATUSES else "open",
-        "status_notes": notes[-1] if public and notes else None,
-        "service_name": localise(report.service.name, lang),
+        "status_notes": last_note if public else None,
+        "service_name": service_name,
         "service_code": report.service_code,
         "description": report.description if public else None,
-        "agency_responsible": report.handling_agency.name,
+        "agency_responsible": agency_name,
         "service_notice": None,
         "requested_datetime": _iso(report.created_at, timezone),
         "updated_datetime": _iso(report.updated_at, timezone),
@@ -143,32 +194,52 @@ def discovery(request: Request, profile: ProfileDep, settings: SettingsDep, fmt:
     return respond(fmt, "discovery", document)
 
 
+def _cached(snapshot: Snapshot, key: tuple[str, ...], build: Callable[[], Response]) -> Response:
+    """A copy of the response `build` makes, built once per catalogue version."""
+    body, status_code, media_type = snapshot.derived(("open311", *key), lambda: _parts(build()))
+    return Response(body, status_code, media_type=media_type)
+
+
+def _parts(response: Response) -> tuple[bytes, int, str | None]:
+    return bytes(response.body), response.status_code, response.media_type
+
+
 @router.get("/services.{fmt}")
-def services(request: Request, session: SessionDep, fmt: str) -> Response:
+async def services(request: Request, catalogue: CatalogueDep, fmt: str) -> Response:
     """Every service that accepts requests."""
     check_format(fmt)
     lang = _lang(request)
-    docs = [_service_doc(s, lang) for s in list_services(session, requestable=True)]
-    return respond(fmt, "services", docs)
+
+    def build() -> Response:
+        requestable = filter_services(catalogue.services, requestable=True)
+        return respond(fmt, "services", [_service_doc(s, lang) for s in requestable])
+
+    return _cached(catalogue, ("services", fmt, lang), build)
 
 
 @router.get("/services/{service_code}.{fmt}")
-def service_definition(
-    request: Request, session: SessionDep, service_code: str, fmt: str
+async def service_definition(
+    request: Request, catalogue: CatalogueDep, service_code: str, fmt: str
 ) -> Response:
     """The attributes a request for one service carries."""
     check_format(fmt)
     lang = _lang(request)
     try:
-        service = get_service(session, service_code, requestable=True)
+        service = checked_service(
+            catalogue.by_code.get(service_code), service_code, requestable=True
+        )
     except AppError as error:
         raise Open311Error(error.status_code, error.message, fmt) from None
-    attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
-    document = {
-        "service_code": service.code,
-        "attributes": [_attribute_doc(a, lang) for a in attributes],
-    }
-    return respond(fmt, "service_definition", document)
+
+    def build() -> Response:
+        attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
+        document = {
+            "service_code": service.code,
+            "attributes": [_attribute_doc(a, lang) for a in attributes],
+        }
+        return respond(fmt, "service_definition", document)
+
+    return _cached(catalogue, ("definition", service.code, fmt, lang), build)
 
 
 def _float(value: str | None, name: str, fmt: str) -> float | None:
@@ -197,7 +268,7 @@ def _file_request(
 
     api_key = one("api_key")
     if api_key is None:
-        raise Open311Error(400, "api_key is required to submit a service request.", fmt)
+        raise Open311Error(403, "api_key is required to submit a service request.", fmt)
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(api_key)))
     if key is None or not key.active:
         raise Open311Error(403, "The api_key is not valid.", fmt)
@@ -205,6 +276,11 @@ def _file_request(
     service_code = one("service_code")
     if service_code is None:
         raise Open311Error(400, "service_code is required.", fmt)
+    try:
+        # the spec answers 404 for an unknown service only; anything else is a 400
+        get_service(session, service_code, requestable=True)
+    except AppError as error:
+        raise Open311Error(error.status_code, error.message, fmt) from None
     lat, long = _float(one("lat"), "lat", fmt), _float(one("long"), "long", fmt)
     address_id = one("address_id")
     if lat is None and one("address_string") is None and address_id is None:
@@ -239,8 +315,7 @@ def _file_request(
     try:
         return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
-        status = 404 if error.status_code == 404 else 400
-        raise Open311Error(status, error.message, fmt) from None
+        raise Open311Error(400, error.message, fmt) from None
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -281,10 +356,11 @@ def create_request(
         if report.outside_authority
         else f"Handled by {report.handling_agency.name}."
     )
+    # every service is `realtime`: the answer carries the request id and no token (the spec
+    # gives one or the other)
     document = [
         {
             "service_request_id": report.tracking_number,
-            "token": report.token,
             "service_notice": notice,
             "account_id": None,
         }
@@ -303,16 +379,48 @@ def _parse_datetime(value: str, name: str, *, fmt: str, timezone: str) -> dateti
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(timezone))
 
 
+def _date_range(params: Any, *, fmt: str, timezone: str) -> tuple[datetime | None, datetime | None]:
+    """start_date and end_date: one alone opens a 90-day window; a range spans 90 days at most."""
+    start = end = None
+    if params.get("start_date"):
+        start = _parse_datetime(params["start_date"], "start_date", fmt=fmt, timezone=timezone)
+    if params.get("end_date"):
+        end = _parse_datetime(params["end_date"], "end_date", fmt=fmt, timezone=timezone)
+    if start is not None and end is not None:
+        if end < start:
+            raise Open311Error(400, "end_date must not be before start_date.", fmt)
+        if end - start > MAX_WINDOW:
+            raise Open311Error(
+                400,
+                f"start_date and end_date may not span more than {MAX_WINDOW.days} days; "
+                "ask for a shorter range.",
+                fmt,
+            )
+        return start, end
+    if start is not None:
+        return start, start + MAX_WINDOW
+    if end is not None:
+        return end - MAX_WINDOW, end
+    return utcnow() - MAX_WINDOW, None
+
+
 @router.get("/requests.{fmt}")
-def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fmt: str) -> Response:
-    """Requests filtered by id list, service code, status and dates (default: last 90 days)."""
+def list_requests(
+    request: Request, session: SessionDep, catalogue: CatalogueDep, profile: ProfileDep, fmt: str
+) -> Response:
+    """Requests filtered by id list, service code, status and dates (default: last 90 days).
+
+    A constant number of queries whatever the number of reports: the reports' columns (no ORM
+    objects), then their first photos and their latest notes in one query each; service and
+    agency names come from the catalogue.
+    """
     check_format(fmt)
     params = request.query_params
     timezone = profile.province.timezone
-    stmt = select(Report)
+    stmt = select(*LIST_COLUMNS)
     ids = [i.strip().upper() for i in params.get("service_request_id", "").split(",") if i.strip()]
     if ids:
-        stmt = stmt.where(Report.tracking_number.in_(ids))
+        stmt = stmt.where(Report.tracking_number.in_(ids[:MAX_REQUESTS]))
     else:
         # a list shows public reports only; a private one is found by its number alone
         stmt = stmt.where(Report.is_public.is_(True))
@@ -325,22 +433,67 @@ def list_requests(request: Request, session: SessionDep, profile: ProfileDep, fm
             raise Open311Error(400, f"status must be open or closed, not {unknown[0]!r}.", fmt)
         if statuses and set(statuses) != {"open", "closed"}:
             wanted = OPEN_STATUSES if statuses[0] == "open" else CLOSED_STATUSES
-            stmt = stmt.where(Report.status.in_(wanted))
-        if params.get("start_date"):
-            start = _parse_datetime(params["start_date"], "start_date", fmt=fmt, timezone=timezone)
+            stmt = stmt.where(Report.status.in_(sorted(wanted)))
+        start, end = _date_range(params, fmt=fmt, timezone=timezone)
+        if start is not None:
             stmt = stmt.where(Report.created_at >= start)
-        if params.get("end_date"):
-            end = _parse_datetime(params["end_date"], "end_date", fmt=fmt, timezone=timezone)
+        if end is not None:
             stmt = stmt.where(Report.created_at <= end)
-        if not params.get("start_date") and not params.get("end_date"):
-            stmt = stmt.where(Report.created_at >= utcnow() - DEFAULT_WINDOW)
     stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_REQUESTS)
+    with _LIST_SLOTS:
+        return _listed(request, session, catalogue, stmt, fmt=fmt, timezone=timezone)
+
+
+def _listed(
+    request: Request,
+    session: Session,
+    catalogue: Snapshot,
+    stmt: Select[Any],
+    *,
+    fmt: str,
+    timezone: str,
+) -> Response:
+    rows = session.execute(stmt).all()
+    photos, notes = _photos_and_notes(session, [row.id for row in rows])
     lang = _lang(request)
+    photo_url = PhotoUrls(request)
     docs = [
-        _request_doc(r, request=request, timezone=timezone, lang=lang)
-        for r in session.scalars(stmt).unique()
+        _request_doc(
+            row,
+            photo_url=photo_url(row.tracking_number, photos[row.id]) if row.id in photos else None,
+            last_note=notes.get(row.id),
+            timezone=timezone,
+            service_name=localise(catalogue.service_names.get(row.service_code, {}), lang),
+            agency_name=catalogue.agency_names.get(row.handling_agency_code, ""),
+        )
+        for row in rows
     ]
     return respond(fmt, "service_requests", docs)
+
+
+def _photos_and_notes(
+    session: Session, report_ids: list[int]
+) -> tuple[dict[int, int], dict[int, str]]:
+    """First photo id and latest transition note per report: one query each."""
+    if not report_ids:
+        return {}, {}
+    first_photos = (
+        select(ReportPhoto.report_id, func.min(ReportPhoto.id))
+        .where(ReportPhoto.report_id.in_(report_ids))
+        .group_by(ReportPhoto.report_id)
+    )
+    latest = (
+        select(func.max(ReportTransition.id))
+        .where(ReportTransition.report_id.in_(report_ids), ReportTransition.note.is_not(None))
+        .group_by(ReportTransition.report_id)
+    )
+    notes = select(ReportTransition.report_id, ReportTransition.note).where(
+        ReportTransition.id.in_(latest.scalar_subquery())
+    )
+    return (
+        dict(session.execute(first_photos).all()),
+        dict(session.execute(notes).all()),
+    )
 
 
 @router.get("/requests/{request_id}.{fmt}", dependencies=[LookupLimit])
@@ -353,8 +506,18 @@ def read_request(
     report = session.scalar(select(Report).where(Report.tracking_number == number))
     if report is None:
         raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
+    notes = [t.note for t in report.transitions if t.note]
     doc = _request_doc(
-        report, request=request, timezone=profile.province.timezone, lang=_lang(request)
+        report,
+        photo_url=(
+            PhotoUrls(request)(report.tracking_number, report.photos[0].id)
+            if report.photos
+            else None
+        ),
+        last_note=notes[-1] if notes else None,
+        timezone=profile.province.timezone,
+        service_name=localise(report.service.name, _lang(request)),
+        agency_name=report.handling_agency.name,
     )
     return respond(fmt, "service_requests", [doc])
 

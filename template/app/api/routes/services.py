@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import LangDep, SessionDep
-from app.domain.catalogue import get_service, list_services, localise
+from app.api.deps import CatalogueDep, LangDep
+from app.domain.catalogue import checked_service, filter_services, localise
 from app.models import Service
 from app.schemas.catalogue import (
     AttributePublic,
@@ -36,20 +36,21 @@ def _public(service: Service, lang: str) -> ServicePublic:
 
 @router.get("", response_model=list[ServicePublic])
 def read_services(
-    session: SessionDep,
+    catalogue: CatalogueDep,
     q: Annotated[str | None, Query(max_length=100, description="Words of name/keywords.")] = None,
     group: Annotated[str | None, Query(description="Group code.")] = None,
     kind: Annotated[str | None, Query(description="report, application, ...")] = None,
     lang: LangDep = "id",
 ) -> list[ServicePublic]:
     """Active services; `q` matches the start of words in names (both languages) and keywords."""
-    return [_public(s, lang) for s in list_services(session, query=q, group=group, kind=kind)]
+    found = filter_services(catalogue.services, query=q, group=group, kind=kind)
+    return [_public(s, lang) for s in found]
 
 
 @router.get("/{code}", response_model=ServiceDetail)
-def read_service(session: SessionDep, code: str, lang: LangDep = "id") -> ServiceDetail:
+def read_service(catalogue: CatalogueDep, code: str, lang: LangDep = "id") -> ServiceDetail:
     """A service with its attributes."""
-    service = get_service(session, code)
+    service = checked_service(catalogue.by_code.get(code), code)
     attributes = [
         AttributePublic(
             code=a["code"],

@@ -10,11 +10,11 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from app.api.deps import ReportLimit
+from app.api.deps import CatalogueDep, ReportLimit
 from app.core.errors import AppError, InvalidError
 from app.custom import hooks
 from app.domain import regions
-from app.domain.catalogue import get_service, list_groups, list_services
+from app.domain.catalogue import filter_services, get_service
 from app.domain.reports import NewReport, file_report
 from app.models import Region, ReportSource, Service
 from app.web.context import CheckedForm, Web, WebContext, WebRoute
@@ -98,13 +98,13 @@ def render_form(
 
 
 @router.get("/report")
-def choose_service(web: Web, q: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+def choose_service(
+    web: Web, catalogue: CatalogueDep, q: Annotated[str | None, Query(max_length=100)] = None
+) -> Response:
     """Step one: the services that take reports or applications."""
     query = (q or "").strip()
-    found = list_services(web.session, query=query or None, requestable=True)
-    return web.render(
-        "report_choose.html", sections=by_group(list_groups(web.session), found), q=query
-    )
+    found = filter_services(catalogue.services, query=query or None, requestable=True)
+    return web.render("report_choose.html", sections=by_group(catalogue.groups, found), q=query)
 
 
 @router.get("/report/places")
