@@ -9,7 +9,7 @@ from starlette.types import Scope
 
 from app.core.logo import STATIC_DIR, SVG_HEADERS
 from app.web.branding import fingerprint
-from app.web.routes import account, content, desk, home, pwa, reports, track
+from app.web.routes import account, admin, content, desk, home, pwa, reports, track
 
 
 class SandboxedSvgStaticFiles(StaticFiles):
@@ -31,8 +31,9 @@ def install(app: FastAPI) -> None:
     routers = [pwa.router, home.router, account.router]
     if modules.get("reports"):
         routers += [reports.router, track.router, desk.router]
+    routers.append(admin.router)
     if modules.get("news"):
-        routers.append(content.news_router)
+        routers += [content.news_router, admin.news_images]
     if modules.get("prices"):
         routers.append(content.prices_router)
     if modules.get("integrations"):
