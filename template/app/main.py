@@ -18,7 +18,7 @@ from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
-from app.core.headers import SecurityHeaders, security_headers
+from app.core.headers import SecurityHeaders, security_headers, tile_origin
 from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
@@ -114,7 +114,10 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         )
 
     production = settings.environment == "production"
-    app.add_middleware(SecurityHeaders, headers=security_headers(hsts=production))
+    tiles = (tile_origin(settings.map_tile_url),)
+    app.add_middleware(
+        SecurityHeaders, headers=security_headers(hsts=production, image_origins=tiles)
+    )
     app.add_middleware(AccessLog)
     return app
 
