@@ -25,7 +25,9 @@ class MapPoint:
     report: Report
 
 
-def _with_coordinates(stmt: Select[tuple[Report]], status: ReportStatus | None) -> Select[tuple[Report]]:
+def _with_coordinates(
+    stmt: Select[tuple[Report]], status: ReportStatus | None
+) -> Select[tuple[Report]]:
     stmt = stmt.where(Report.lat.is_not(None), Report.long.is_not(None))
     if status is not None:
         stmt = stmt.where(Report.status == status)
@@ -41,8 +43,14 @@ def public_points(session: Session, *, status: ReportStatus | None = None) -> li
         if place.lat is None or place.long is None:
             continue
         points.append(
-            MapPoint(report.tracking_number, report.status, place.lat, place.long,
-                     report.service.name, report)
+            MapPoint(
+                report.tracking_number,
+                report.status,
+                place.lat,
+                place.long,
+                report.service.name,
+                report,
+            )
         )
     return points
 

@@ -1,4 +1,4 @@
-"""Maps: the public map (public reports, rounded), the desk map (scope, exact), the form's picker."""
+"""Maps: the public map (public reports, rounded), the desk map (scope, exact), the picker."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def _point(page: str, number: str) -> tuple[str, str]:
     start = page.split(f'id="r-{number}"', 1)[1].split(">", 1)[0]
     lat = re.search(r'data-lat="([^"]+)"', start)
     lng = re.search(r'data-long="([^"]+)"', start)
-    assert lat and lng
+    assert lat
+    assert lng
     return lat.group(1), lng.group(1)
 
 
@@ -120,7 +121,9 @@ def test_tile_settings_are_checked_and_reach_the_policy() -> None:
         Settings(environment="test", map_tile_url="ftp://x")
     with pytest.raises(ValidationError, match="MAP_TILE_URL"):
         Settings(environment="test", map_tile_url="https://tiles.example/{z}/{x}.png")
-    assert tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    assert (
+        tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    )
     policy = content_security_policy(("https://tiles.example",))
     assert "img-src 'self' data: blob: https://tiles.example;" in policy
     assert "script-src 'self';" in policy

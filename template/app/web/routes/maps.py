@@ -24,7 +24,11 @@ def _status(value: str | None) -> ReportStatus | None:
 
 
 def _render(
-    web: WebContext, points: list[MapPoint], *, area: str, status: ReportStatus | None,
+    web: WebContext,
+    points: list[MapPoint],
+    *,
+    area: str,
+    status: ReportStatus | None,
     focus: str = "",
 ) -> Response:
     settings = web.settings
