@@ -37,6 +37,8 @@ def cell(value: object) -> str:
     """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
     if value is None:
         return ""
+    if isinstance(value, int | float):  # numbers (negative latitudes) stay numbers
+        return str(value)
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

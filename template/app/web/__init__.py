@@ -9,7 +9,18 @@ from starlette.types import Scope
 
 from app.core.logo import STATIC_DIR, SVG_HEADERS
 from app.web.branding import fingerprint
-from app.web.routes import account, admin, content, desk, home, maps, pwa, reports, track
+from app.web.routes import (
+    account,
+    admin,
+    content,
+    dashboard,
+    desk,
+    home,
+    maps,
+    pwa,
+    reports,
+    track,
+)
 
 
 class SandboxedSvgStaticFiles(StaticFiles):
@@ -30,7 +41,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", SandboxedSvgStaticFiles(directory=STATIC_DIR), name="static")
     routers = [pwa.router, home.router, account.router]
     if modules.get("reports"):
-        routers += [reports.router, track.router, desk.router, maps.router]
+        routers += [reports.router, track.router, desk.router, maps.router, dashboard.router]
     routers.append(admin.router)
     if modules.get("news"):
         routers += [content.news_router, admin.news_images]
