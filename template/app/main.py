@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from app.api.docs import install_docs
@@ -37,6 +38,7 @@ from app.web import install as install_web
 
 OPENAPI_URL = "/openapi.json"
 LIMITS_POOL_SIZE = 4
+GZIP_MINIMUM_BYTES = 500  # smaller bodies are not worth compressing
 
 
 def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
             allow_headers=["*"],
         )
 
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
     production = settings.environment == "production"
     tiles = (tile_origin(settings.map_tile_url),)
     app.add_middleware(

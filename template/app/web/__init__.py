@@ -23,14 +23,25 @@ from app.web.routes import (
 )
 
 
+VERSIONED_CACHE = "public, max-age=31536000, immutable"
+PLAIN_CACHE = "public, max-age=3600"
+
+
 class SandboxedSvgStaticFiles(StaticFiles):
     """Static files; an SVG among them is served sandboxed and never content-sniffed."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        """The file's response, with the SVG headers when it is an SVG."""
+        """The file's response, with the SVG headers when it is an SVG.
+
+        Pages link static files with `?v=<fingerprint>`, which changes with every release:
+        such URLs are cached for a year; others (e.g. images named inside CSS) for an hour.
+        """
         response = await super().get_response(path, scope)
         if path.lower().endswith(".svg"):
             response.headers.update(SVG_HEADERS)
+        if response.status_code in (200, 304):
+            versioned = b"v=" in scope.get("query_string", b"")
+            response.headers["Cache-Control"] = VERSIONED_CACHE if versioned else PLAIN_CACHE
         return response
 
 
