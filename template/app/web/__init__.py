@@ -22,7 +22,6 @@ from app.web.routes import (
     track,
 )
 
-
 VERSIONED_CACHE = "public, max-age=31536000, immutable"
 PLAIN_CACHE = "public, max-age=3600"
 
