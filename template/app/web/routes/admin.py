@@ -393,7 +393,8 @@ def _prices_page(
         imported=imported,
         values=values
         or {"commodity_code": "", "region_code": "", "observed_on": today.isoformat(), "price": ""},
-        columns=",".join(admin.PRICE_COLUMNS),
+        columns=", ".join(admin.PRICE_COLUMNS),
+        commodity_names={c.code: web.text(c.name) for c in prices.list_commodities(web.session)},
     )
 
 
