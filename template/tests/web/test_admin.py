@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from fastapi.testclient import TestClient
@@ -352,3 +353,25 @@ def test_province_admin_switches_a_linked_app(
     assert name in browser.get("/apps").text
     audit = browser.get("/desk/admin").text
     assert code in audit
+
+
+def test_officers_created_through_the_api_are_in_the_audit_trail(
+    client: TestClient,
+    officer_headers: Callable[..., dict[str, str]],
+    places: Places,
+    engine: Engine,
+) -> None:
+    headers = officer_headers(places.regency.code, OfficerRole.ADMIN)
+    email = f"api-{secrets.token_hex(4)}@example.go.id"
+    body = {
+        "email": email,
+        "full_name": "Lewat API",
+        "role": "operator",
+        "region_code": places.village.code,
+        "password": "rahasia-sekali-123",
+    }
+    assert client.post("/api/officers", headers=headers, json=body).status_code == 201
+    assert [e for e in _events(engine, "officer.create") if e.target == email]
+    again = client.post("/api/officers", headers=headers, json=body)
+    assert again.status_code == 409
+    assert len([e for e in _events(engine, "officer.create") if e.target == email]) == 1

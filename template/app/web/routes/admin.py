@@ -20,7 +20,7 @@ from app.domain import admin, prices, regions
 from app.domain.accounts import create_officer
 from app.domain.catalogue import list_agencies
 from app.domain.uploads import EXTENSIONS, clean_photo
-from app.models import ApiKey, Integration, NewsItem, OfficerRole, Region, utcnow
+from app.models import ApiKey, Integration, NewsItem, Officer, OfficerRole, Region, utcnow
 from app.schemas.account import OfficerCreate
 from app.web.context import CheckedForm, Web, WebContext, WebRoute
 from app.web.routes.desk import region_choices
@@ -74,7 +74,9 @@ def overview(web: Web) -> Response:
     """The admin sections open to the officer and the latest changes in their area."""
     officer = web.require_officer()
     events = admin.events_in_scope(web.session, officer)
-    return _render(web, "admin/index.html", events=events)
+    ids = {e.officer_id for e in events if e.officer_id is not None}
+    rows = web.session.execute(select(Officer.id, Officer.email).where(Officer.id.in_(ids)))
+    return _render(web, "admin/index.html", events=events, authors=dict(rows.all()))
 
 
 # officers ----------------------------------------------------------------------------------
