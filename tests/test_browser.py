@@ -498,7 +498,10 @@ def test_map_shows_a_filed_report_with_tiles_unavailable_in_chromium(replicas, t
     try:
         base = server.base
         operator = server.officer("peta@example.org", facts["regency"]["code"])
-        context = chromium.new_context(base_url=base, viewport=PHONE, device_scale_factor=1)
+        here = {"latitude": -5.3971, "longitude": 105.2668}  # Kedaton, Bandar Lampung
+        context = chromium.new_context(
+            base_url=base, viewport=PHONE, device_scale_factor=1, geolocation=here, permissions=["geolocation"]
+        )
         # tests run offline: make sure no tile can load even where a network is reachable
         context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
         page = context.new_page()
@@ -513,11 +516,15 @@ def test_map_shows_a_filed_report_with_tiles_unavailable_in_chromium(replicas, t
         )
         picker = page.locator("[data-map-picker]")
         picker.wait_for(state="visible")
-        picker.click(position={"x": 120, "y": 90})
+        # the device position puts the pin; a tap on the map moves it nearby
+        page.click("[data-geo-button]")
+        page.wait_for_function("() => document.querySelector('input[name=lat]').value === '-5.397100'")
         assert page.locator("[data-picker-status]").is_visible()
+        picker.click(position={"x": 120, "y": 90})
         lat = float(page.input_value('input[name="lat"]'))
         long = float(page.input_value('input[name="long"]'))
-        assert -90 <= lat <= 90 and -180 <= long <= 180
+        assert (lat, long) != (-5.3971, 105.2668)
+        assert abs(lat - here["latitude"]) < 0.01 and abs(long - here["longitude"]) < 0.01
         page.locator("[data-picker-notice]").wait_for(state="visible")  # tiles failed, the pin still works
 
         # keyboard only: the contact name field is never under the fixed tab bar (WCAG 2.2 SC 2.4.11)
