@@ -15,7 +15,7 @@ DISTRICT_LEVEL = 3
 
 @dataclass(frozen=True)
 class Location:
-    """A report's place: `area` as "Kedaton, Kota Bandar Lampung", `village` when finer."""
+    """A report's place: `area` as "<district>, <regency>", `village` when finer."""
 
     area: str
     village: str | None = None

@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import Engine, select
 
 from app.core.db import create_session_factory
@@ -63,7 +64,7 @@ def test_dashboard_counts_sla_share_and_median(
     assert _kpi(page.text, "in-time") == f"{expected.in_time_share * 100:.0f}%"  # type: ignore[operator]
     assert expected.closed_in_time < expected.closed  # the late one counts against
     assert _kpi(page.text, "median") == f"{expected.median_days:g}"
-    assert places.regency.name in page.text.split("data-by-regency", 1)[1]
+    assert str(escape(places.regency.name)) in page.text.split("data-by-regency", 1)[1]
     assert "<polyline" in page.text
     assert 'role="img"' in page.text
 

@@ -104,5 +104,5 @@ def test_cells_that_look_like_formulas_are_quoted() -> None:
 
     assert cell("=1+1") == "'=1+1"
     assert cell("-5") == "'-5"
-    assert cell("Kedaton") == "Kedaton"
+    assert cell("Kecamatan") == "Kecamatan"
     assert cell(None) == ""
