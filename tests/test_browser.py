@@ -422,8 +422,13 @@ def _tab_to(page, selector: str, *, limit: int = 80) -> None:
 
 
 def _shot(page, tmp_path: Path, name: str) -> None:
+    """The whole page as a phone shows it, the fixed tab bar at its bottom (not over the middle)."""
     path = tmp_path / name
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
     if os.environ.get("JAKI_FORGE_WRITE_SCREENSHOTS") == "1":
         shutil.copyfile(path, ROOT / "docs" / name)
 
