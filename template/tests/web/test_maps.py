@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,8 +12,10 @@ from pydantic import ValidationError
 from app.core.config import Settings
 from app.core.headers import content_security_policy, tile_origin
 from app.core.logo import STATIC_DIR
+from app.core.profile import Profile
+from app.main import create_app
 from app.models import OfficerRole
-from tests.conftest import Places, ReportFactory
+from tests.conftest import Places, ReportFactory, make_settings
 from tests.web.conftest import Login
 
 EXACT = ("-5.397141", "105.266793")
@@ -127,3 +130,27 @@ def test_tile_settings_are_checked_and_reach_the_policy() -> None:
     policy = content_security_policy(("https://tiles.example",))
     assert "img-src 'self' data: blob: https://tiles.example;" in policy
     assert "script-src 'self';" in policy
+
+
+def test_tile_server_centre_and_zoom_settings_reach_the_pages(
+    engine: object, database: tuple[str, str | None], tmp_path: Path, test_profile: Profile
+) -> None:
+    settings = make_settings(
+        database,
+        tmp_path,
+        map_tile_url="https://tiles.example.go.id/{z}/{x}/{y}.png",
+        map_tile_attribution="Peta Dinas",
+        map_center=(-5.4, 105.3),
+        map_zoom=9,
+    )
+    with TestClient(create_app(settings, profile=test_profile)) as client:
+        page = client.get("/map")
+        assert 'data-tiles="https://tiles.example.go.id/{z}/{x}/{y}.png"' in page.text
+        assert 'data-attribution="Peta Dinas"' in page.text
+        assert 'data-centre="-5.4,105.3"' in page.text
+        assert 'data-zoom="9"' in page.text
+        policy = page.headers["Content-Security-Policy"]
+        assert "https://tiles.example.go.id" in policy
+        assert "tile.openstreetmap.org" not in policy
+        form = client.get("/report/ZZ-TEST-VILLAGE").text
+        assert 'data-centre="-5.4,105.3"' in form
