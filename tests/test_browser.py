@@ -351,7 +351,8 @@ def test_hostile_profile_values_and_an_svg_with_script_run_nothing_in_chromium(t
             assert answer is not None and answer.status == 200, url
             page.wait_for_load_state("load")
             scripts = page.evaluate("Array.from(document.scripts).map(s => s.src || s.textContent.slice(0, 60))")
-            assert all(src.startswith(f"{server.base}/static/js/") for src in scripts), (url, scripts)
+            own = (f"{server.base}/static/js/", f"{server.base}/static/vendor/")  # the replica's own files
+            assert all(src.startswith(own) for src in scripts), (url, scripts)
             assert page.evaluate("document.querySelectorAll('[onerror], [onload], [onmouseover]').length") == 0, url
             assert page.evaluate("getComputedStyle(document.body).backgroundImage") == "none", url
         assert page.goto("/").ok
@@ -386,5 +387,202 @@ def test_hostile_profile_values_and_an_svg_with_script_run_nothing_in_chromium(t
         assert manifest["name"] == profile.app.name
         assert dialogs == []
         context.close()
+    finally:
+        server.stop()
+
+
+# --- issue 14: admin pages, maps, dashboard; axe-core on every new page ---------------------------------------
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_RUN = """() => axe.run(document, {runOnly: {type: 'tag',
+  values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+  .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))"""
+DESKTOP = {"width": 1280, "height": 900}
+# the part of a focused element hidden under the fixed tab bar (0 when none or no bar)
+UNDER_TAB_BAR = """() => { const el = document.activeElement; const bar = document.querySelector('.tab-bar');
+  if (!el || !bar || getComputedStyle(bar).position !== 'fixed') return 0;
+  const r = el.getBoundingClientRect(); const top = bar.getBoundingClientRect().top;
+  return Math.max(0, Math.min(r.bottom, window.innerHeight) - Math.max(r.top, top)); }"""
+
+
+def _axe(page, where: str) -> None:
+    """axe-core (from its npm package, evaluated through the DevTools protocol) finds no violation."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    assert page.evaluate(AXE_RUN) == [], f"axe-core violations on {where}"
+
+
+def _tab_to(page, selector: str, *, limit: int = 80) -> None:
+    """Press Tab until `selector` has the focus (keyboard only)."""
+    page.locator("body").focus()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+    pytest.fail(f"{selector} never got the keyboard focus")
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    """The whole page as a phone shows it, the fixed tab bar at its bottom (not over the middle)."""
+    path = tmp_path / name
+    size = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    if os.environ.get("JAKI_FORGE_WRITE_SCREENSHOTS") == "1":
+        shutil.copyfile(path, ROOT / "docs" / name)
+
+
+def test_admin_creates_an_officer_and_enters_prices_that_show_on_the_prices_page_in_chromium(
+    replicas, tmp_path, chromium
+):
+    replica = replicas["lampung"]
+    facts = _scenario(replica)
+    commodity = facts["profile"]["commodities"][0]
+    regency = facts["regency"]
+    server = Server(replica, tmp_path)
+    server.start()
+    try:
+        admin = _desk_login(chromium, server.base, "admin@example.org")
+        _axe(admin, "/desk")
+        admin.goto("/desk/admin")
+        _axe(admin, "/desk/admin")
+        admin.goto("/desk/admin/officers")
+        _labelled(admin, "/desk/admin/officers")
+        _axe(admin, "/desk/admin/officers")
+        admin.fill("#f-full-name", "Petugas Kedaton")
+        admin.fill("#f-email", "kedaton@example.org")
+        admin.select_option("#f-officer-region", regency["code"])
+        admin.click('form[action="/desk/admin/officers"] button[type=submit]')
+        password = admin.locator("[data-new-password] code").inner_text().strip()
+        assert len(password) >= 12
+        assert "kedaton@example.org" in admin.locator("[data-officers]").inner_text()
+
+        context = chromium.new_context(base_url=server.base, viewport=PHONE)
+        officer = context.new_page()
+        officer.goto("/desk/login")
+        officer.fill("#f-email", "kedaton@example.org")
+        officer.fill("#f-password", password)
+        officer.click("form button[type=submit]")
+        officer.wait_for_url(f"{server.base}/desk")
+        assert "Petugas Kedaton" in officer.content()
+
+        # the new officer enters today's price in their regency; it shows on the public prices page
+        officer.goto("/desk/admin/prices")
+        _labelled(officer, "/desk/admin/prices")
+        _axe(officer, "/desk/admin/prices at phone width")
+        officer.select_option("#f-commodity-code", commodity["code"])
+        officer.select_option("#f-price-region", regency["code"])
+        officer.fill("#f-price", "15250")
+        officer.click('form[action="/desk/admin/prices"] button[type=submit]')
+        officer.wait_for_url("**/desk/admin/prices?saved=1")
+        _shot(officer, tmp_path, "admin-prices-phone.png")
+        officer.goto(f"/prices?region={regency['code']}")
+        assert "Rp15.250" in officer.locator("main").inner_text()
+        context.close()
+
+        for path in ("/desk/admin/keys", "/desk/admin/news", "/desk/admin/apps"):
+            admin.goto(path)
+            _labelled(admin, path)
+            _axe(admin, path)
+        admin.goto("/desk/admin")
+        audit = admin.locator("[data-audit]").inner_text()
+        assert "kedaton@example.org" in audit
+        assert commodity["code"] in audit
+        admin.context.close()
+    finally:
+        server.stop()
+
+
+def test_map_shows_a_filed_report_with_tiles_unavailable_in_chromium(replicas, tmp_path, chromium):
+    replica = replicas["lampung"]
+    facts = _scenario(replica)
+    service = facts["service"]
+    server = Server(replica, tmp_path)
+    server.start()
+    try:
+        base = server.base
+        operator = server.officer("peta@example.org", facts["regency"]["code"])
+        here = {"latitude": -5.3971, "longitude": 105.2668}  # Kedaton, Bandar Lampung
+        context = chromium.new_context(
+            base_url=base, viewport=PHONE, device_scale_factor=1, geolocation=here, permissions=["geolocation"]
+        )
+        # tests run offline: make sure no tile can load even where a network is reachable
+        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(f"/report/{service['code']}")
+        _axe(page, "report form")
+        page.fill("#f-description", "Lubang di jalan, lihat titik di peta")
+        _fill_attributes(page, service)
+        page.fill("#f-region-q", facts["village"]["name"])
+        page.click(f'#region-results button[data-region-code="{facts["village"]["code"]}"]')
+        page.wait_for_function(
+            "code => document.querySelector('#f-village').value === code", arg=facts["village"]["code"]
+        )
+        picker = page.locator("[data-map-picker]")
+        picker.wait_for(state="visible")
+        # the device position puts the pin; a tap on the map moves it nearby
+        page.click("[data-geo-button]")
+        page.wait_for_function("() => document.querySelector('input[name=lat]').value === '-5.397100'")
+        assert page.locator("[data-picker-status]").is_visible()
+        picker.click(position={"x": 120, "y": 90})
+        lat = float(page.input_value('input[name="lat"]'))
+        long = float(page.input_value('input[name="long"]'))
+        assert (lat, long) != (-5.3971, 105.2668)
+        assert abs(lat - here["latitude"]) < 0.01 and abs(long - here["longitude"]) < 0.01
+        page.locator("[data-picker-notice]").wait_for(state="visible")  # tiles failed, the pin still works
+
+        # keyboard only: the contact name field is never under the fixed tab bar (WCAG 2.2 SC 2.4.11)
+        _tab_to(page, "#f-contact-name")
+        assert page.evaluate(UNDER_TAB_BAR) == 0
+        page.fill("#f-contact-name", "Warga Peta")
+        page.fill("#f-contact-email", "peta@example.org")
+        page.check("#f-is-public")
+        page.click("#report-form > button[type=submit]")
+        page.wait_for_url("**/track/*?filed=1")
+        number = page.locator("[data-tracking-number]").inner_text().strip()
+
+        # the public map: the report is drawn and listed although no tile could load
+        page.goto("/map")
+        page.locator("[data-map-notice]").wait_for(state="visible")
+        assert page.locator("path.map-marker--menunggu").count() >= 1
+        assert number in page.locator("#map-list").inner_text()
+        item = page.locator(f"#r-{number}")
+        assert round(float(item.get_attribute("data-lat")), 3) == float(item.get_attribute("data-lat"))
+        _axe(page, "/map")
+        _shot(page, tmp_path, "map-phone.png")
+
+        page.goto("/dashboard")
+        _axe(page, "/dashboard")
+        assert page.locator("[data-trend]").count() == 1
+        _shot(page, tmp_path, "dashboard-phone.png")
+        geo = page.request.get("/open-data/reports.geojson").json()
+        assert number in [f["properties"]["tracking_number"] for f in geo["features"]]
+
+        # the price-trend links on /prices never end up under the tab bar either
+        page.goto("/prices")
+        trend = page.locator('a[href^="/prices/"]')
+        if trend.count():
+            _tab_to(page, 'tbody tr:last-child a[href^="/prices/"]')
+            assert page.evaluate(UNDER_TAB_BAR) == 0
+        context.close()
+
+        # wide screens: no fixed bar over the content
+        wide = chromium.new_context(base_url=base, viewport=DESKTOP).new_page()
+        wide.goto("/")
+        assert wide.evaluate("getComputedStyle(document.querySelector('.tab-bar')).position") != "fixed"
+        wide.goto("/dashboard")
+        _axe(wide, "/dashboard at desktop width")
+        wide.context.close()
+
+        # the desk map of the officer in scope shows the exact spot, focused from the list
+        desk = _desk_login(chromium, base, operator)
+        desk.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        desk.goto(f"/desk/map?focus={number}")
+        desk.locator("[data-map-notice]").wait_for(state="visible")
+        assert desk.locator("path.map-marker").count() >= 1
+        assert desk.locator(".leaflet-popup-content").inner_text().strip().startswith(number)
+        _axe(desk, "/desk/map")
+        desk.context.close()
     finally:
         server.stop()

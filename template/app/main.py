@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.middleware.gzip import GZipMiddleware
 
 from app.api.docs import install_docs
 from app.api.open311 import Open311Error, open311_error_handler
@@ -18,7 +19,7 @@ from app.core.body_limit import BodySizeLimit, BodyTooLarge
 from app.core.config import MODULE_NAMES, Settings, get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.errors import AppError
-from app.core.headers import SecurityHeaders, security_headers
+from app.core.headers import SecurityHeaders, security_headers, tile_origin
 from app.core.keys import with_secret_key
 from app.core.logging import configure_logging
 from app.core.profile import Profile, get_profile
@@ -40,6 +41,7 @@ from app.web import install as install_web
 
 OPENAPI_URL = "/openapi.json"
 LIMITS_POOL_SIZE = 4
+GZIP_MINIMUM_BYTES = 500  # smaller bodies are not worth compressing
 
 
 def enabled_modules(profile: Profile, settings: Settings) -> dict[str, bool]:
@@ -118,8 +120,12 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
             allow_headers=["*"],
         )
 
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
     production = settings.environment == "production"
-    app.add_middleware(SecurityHeaders, headers=security_headers(hsts=production))
+    tiles = (tile_origin(settings.map_tile_url),)
+    app.add_middleware(
+        SecurityHeaders, headers=security_headers(hsts=production, image_origins=tiles)
+    )
     app.add_middleware(AccessLog)
     return app
 

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     # how long a worker serves its cached catalogue before it checks the catalogue version in
     # the database again (changes made by the same worker show at once); 0 = every request
     catalogue_check_seconds: float = Field(default=1.0, ge=0, le=3600)
+    # maps: the tile server (its origin is allowed in the CSP), its attribution and the view
+    # shown before any report is on the map (None: fit the reports, else all of Indonesia)
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_tile_attribution: str = "© OpenStreetMap contributors"
+    map_center: tuple[float, float] | None = None
+    map_zoom: int = Field(default=11, ge=1, le=19)
 
     @classmethod
     def settings_customise_sources(
@@ -109,6 +115,19 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(
                 f"unknown module(s) {', '.join(unknown)}; known modules: {', '.join(MODULE_NAMES)}"
+            )
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        """A tile URL is an http(s) template with {z}, {x} and {y}."""
+        if not value.startswith(("https://", "http://")) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")
+        ):
+            raise ValueError(
+                f"MAP_TILE_URL {value!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}, "
+                "e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png"
             )
         return value
 

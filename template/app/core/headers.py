@@ -24,10 +24,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def security_headers(*, hsts: bool) -> dict[str, str]:
+def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
+    """The CSP, with `image_origins` (e.g. the map tile server) allowed for images."""
+    if not image_origins:
+        return CONTENT_SECURITY_POLICY
+    images = "img-src 'self' data: blob:"
+    return CONTENT_SECURITY_POLICY.replace(images, " ".join([images, *image_origins]))
+
+
+def tile_origin(tile_url: str) -> str:
+    """The scheme and host of a tile URL template (`{s}` subdomains become a wildcard)."""
+    scheme, _, rest = tile_url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+def security_headers(*, hsts: bool, image_origins: tuple[str, ...] = ()) -> dict[str, str]:
     """The headers every response carries (HSTS only where the site is served over HTTPS)."""
     headers = {
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Content-Security-Policy": content_security_policy(image_origins),
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -28,6 +28,7 @@ def record_price(
     region_code: str,
     observed_on: date,
     price: int,
+    commit: bool = True,
 ) -> CommodityPrice:
     """Store (or correct) the day's price of a commodity in a regency inside the officer's scope."""
     commodity = session.get(Commodity, commodity_code)
@@ -52,7 +53,10 @@ def record_price(
         session.add(existing)
     existing.price = price
     existing.recorded_by_id = officer.id
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return existing
 
 

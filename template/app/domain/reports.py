@@ -365,13 +365,19 @@ def list_for_officer(
     status: ReportStatus | None = None,
     overdue: bool | None = None,
     service_code: str | None = None,
+    number: str | None = None,
     now: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Report]:
-    """Reports in the officer's scope, newest first, optionally only overdue ones."""
+    """Reports in the officer's scope, newest first, optionally only overdue ones.
+
+    `number` keeps the reports whose tracking number starts with it (any letter case).
+    """
     now = now or utcnow()
     stmt = visible_reports(officer)
+    if number:
+        stmt = stmt.where(Report.tracking_number.startswith(number.upper(), autoescape=True))
     if status is not None:
         stmt = stmt.where(Report.status == status)
     if service_code:

@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
 from app.models.account import ApiKey, Citizen, Officer, OfficerRole
+from app.models.audit import AdminEvent
 from app.models.base import Base, utcnow
 from app.models.catalogue import Agency, Service, ServiceGroup
 from app.models.content import AppMeta, Commodity, CommodityPrice, Integration, NewsItem
@@ -16,6 +17,7 @@ from app.models.report import (
 )
 
 __all__ = [
+    "AdminEvent",
     "Agency",
     "ApiKey",
     "AppMeta",

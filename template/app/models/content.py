@@ -25,6 +25,8 @@ class NewsItem(Base):
     published: Mapped[bool] = mapped_column(default=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    image_key: Mapped[str | None] = mapped_column(String(200))
+    image_type: Mapped[str | None] = mapped_column(String(32))
 
 
 class Commodity(Base):

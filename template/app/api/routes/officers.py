@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.api.deps import CurrentAdmin, CurrentOfficer, SessionDep
 from app.core.errors import ForbiddenError
+from app.domain import admin as audit
 from app.domain import regions
 from app.domain.accounts import create_officer
 from app.models import Officer
@@ -24,6 +25,7 @@ def create(session: SessionDep, admin: CurrentAdmin, body: OfficerCreate) -> Off
         )
     if admin.agency_code is not None and body.agency_code != admin.agency_code:
         raise ForbiddenError(f"You can only create officers of agency {admin.agency_code}.")
+    audit.record(session, admin, action="officer.create", target=body.email, detail="API")
     return create_officer(session, body)
 
 

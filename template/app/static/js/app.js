@@ -161,6 +161,7 @@
       navigator.geolocation.getCurrentPosition(function (position) {
         lat.value = position.coords.latitude.toFixed(6);
         long.value = position.coords.longitude.toFixed(6);
+        lat.dispatchEvent(new Event("change", { bubbles: true }));
         status.textContent = format(root.dataset.msgDone, { lat: lat.value, long: long.value });
       }, function () {
         status.textContent = root.dataset.msgFailed;

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
@@ -21,12 +22,15 @@ from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain import regions, workflow
 from app.domain.accounts import authenticate
 from app.domain.catalogue import list_agencies, list_services
+from app.domain.exports import EXPORT_LIMIT, reports_csv
+from app.domain.locations import locations
 from app.domain.reports import (
     get_for_officer,
     list_for_officer,
     officer_can_see,
     visible_reports,
 )
+from app.domain.tracking import normalise_tracking_number
 from app.models import Agency, Officer, Region, Report, ReportStatus, utcnow
 from app.schemas.account import LoginRequest
 from app.schemas.report import ReportDetail
@@ -175,31 +179,22 @@ def reports(
     service: Text = None,
     region: Text = None,
     overdue: Text = None,
+    q: Text = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """Reports in the officer's scope, filtered, with counters per status and overdue per region."""
     officer = web.require_officer()
     handed = web.request.query_params.get("handed", "")[:32]
     now = utcnow()
-    chosen_status = ReportStatus(status) if status in set(ReportStatus) else None
-    overdue_flag = {"yes": True, "no": False}.get(overdue or "")
-    found = list_for_officer(
-        web.session,
-        narrowed(officer, region),
-        status=chosen_status,
-        overdue=overdue_flag,
-        service_code=service or None,
-        now=now,
-        limit=PAGE_SIZE + 1,
-        offset=(page - 1) * PAGE_SIZE,
-    )
-    names = region_names(web.session, {r.handling_region_code for r in found[:PAGE_SIZE]})
     filters = {
         "status": status or "",
         "service": service or "",
         "region": region or "",
         "overdue": overdue or "",
+        "q": normalise_tracking_number(q or ""),
     }
+    found = _filtered(web, officer, filters, now=now, limit=PAGE_SIZE + 1, page=page)
+    names = region_names(web.session, {r.handling_region_code for r in found[:PAGE_SIZE]})
     return web.render(
         "desk/list.html",
         reports=found[:PAGE_SIZE],
@@ -215,6 +210,67 @@ def reports(
         statuses=list(ReportStatus),
         scope_name=regions.get_region(web.session, officer.region_code).name,
         handed=handed,
+        places=locations(web.session, found[:PAGE_SIZE]),
+        export_query=urlencode({k: v for k, v in filters.items() if v}),
+    )
+
+
+def _filtered(
+    web: WebContext,
+    officer: Officer,
+    filters: dict[str, str],
+    *,
+    now: datetime,
+    limit: int,
+    page: int = 1,
+) -> list[Report]:
+    """Reports in scope that pass the list filters, newest first."""
+    status = filters["status"]
+    return list_for_officer(
+        web.session,
+        narrowed(officer, filters["region"] or None),
+        status=ReportStatus(status) if status in set(ReportStatus) else None,
+        overdue={"yes": True, "no": False}.get(filters["overdue"]),
+        service_code=filters["service"] or None,
+        number=filters["q"] or None,
+        now=now,
+        limit=limit,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+
+
+@router.get("/reports.csv")
+def export(
+    web: Web,
+    status: Text = None,
+    service: Text = None,
+    region: Text = None,
+    overdue: Text = None,
+    q: Text = None,
+) -> Response:
+    """The reports in scope that pass the filters, as CSV (no reporter's personal data)."""
+    officer = web.require_officer()
+    filters = {
+        "status": status or "",
+        "service": service or "",
+        "region": region or "",
+        "overdue": overdue or "",
+        "q": normalise_tracking_number(q or ""),
+    }
+    now = utcnow()
+    found = _filtered(web, officer, filters, now=now, limit=EXPORT_LIMIT)
+    body = reports_csv(
+        found,
+        places=locations(web.session, found),
+        handling=region_names(web.session, {r.handling_region_code for r in found}),
+        now=now,
+        lang=web.lang,
+    )
+    stamp = now.strftime("%Y%m%d-%H%M")
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="reports-{stamp}.csv"'},
     )
 
 
