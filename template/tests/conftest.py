@@ -46,6 +46,22 @@ JPEG = image_bytes("JPEG")
 WEBP = image_bytes("WEBP")
 
 
+def finish_report(
+    client: TestClient, number: str, headers: dict[str, str], *, note: str = "Sudah diperbaiki"
+) -> None:
+    """Move a report to Proses, attach an "after" photo and close it as Selesai (officers' API)."""
+    base = f"/api/desk/reports/{number}"
+    moved = client.post(f"{base}/transitions", headers=headers, json={"to_status": "Proses"})
+    assert moved.status_code == 200, moved.text
+    photo = {"photo": ("sesudah.png", PNG, "image/png")}
+    added = client.post(f"{base}/evidence", headers=headers, files=photo)
+    assert added.status_code == 201, added.text
+    done = client.post(
+        f"{base}/transitions", headers=headers, json={"to_status": "Selesai", "note": note}
+    )
+    assert done.status_code == 200, done.text
+
+
 def _text(value: str) -> dict[str, str]:
     return {"id": value, "en": value}
 

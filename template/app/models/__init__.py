@@ -8,6 +8,7 @@ from app.models.limits import RateLimitCounter
 from app.models.region import Region, RegionSearchKey
 from app.models.report import (
     Report,
+    ReportEvidence,
     ReportForward,
     ReportPhoto,
     ReportSource,
@@ -31,6 +32,7 @@ __all__ = [
     "Region",
     "RegionSearchKey",
     "Report",
+    "ReportEvidence",
     "ReportForward",
     "ReportPhoto",
     "ReportSource",

@@ -107,8 +107,17 @@ def test_workflow_through_the_pages(
     assert _move(browser, number, "Proses").status_code == 303
     forbidden = _move(browser, number, "Menunggu")
     assert forbidden.status_code == 409
-    done = _move(browser, number, "Selesai")
-    assert done.status_code == 303
+    no_photo = _move(browser, number, "Selesai", "Lampu sudah diganti")
+    assert no_photo.status_code == 422
+    assert "A photo of the finished work is required" in no_photo.text
+    done = post_form(
+        browser,
+        f"/desk/reports/{number}",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Selesai", "note": "Lampu sudah diganti"},
+        files={"evidence": ("sesudah.png", PNG, "image/png")},
+    )
+    assert done.status_code == 303, done.text[-3000:]
     page = browser.get(done.headers["location"]).text
     assert "Perubahan tersimpan." in page
     assert 'data-report-status="Selesai"' in page

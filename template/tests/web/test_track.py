@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import OfficerFactory, Places
+from tests.conftest import OfficerFactory, Places, finish_report
 from tests.web.conftest import post_form
 
 NUMBER = re.compile(r"/track/([A-Z0-9-]+)\?filed=1")
@@ -27,11 +27,7 @@ def file_through_pages(client: TestClient, places: Places, **extra: str) -> str:
 
 def finish(client: TestClient, number: str, headers: dict[str, str]) -> None:
     """Move a report to Selesai through the officers' API."""
-    for status in ("Proses", "Selesai"):
-        moved = client.post(
-            f"/api/desk/reports/{number}/transitions", headers=headers, json={"to_status": status}
-        )
-        assert moved.status_code == 200, moved.text
+    finish_report(client, number, headers)
 
 
 def test_track_form_and_unknown_number(browser: TestClient) -> None:

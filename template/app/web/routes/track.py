@@ -10,7 +10,9 @@ from sqlalchemy import select
 from app.api.deps import LookupLimit
 from app.api.photos import photo_response
 from app.core.errors import AppError, ForbiddenError, NotFoundError
+from app.domain.evidence import public_evidence
 from app.domain.reports import check_reporter, get_by_number, rate
+from app.domain.timeline import unit_names
 from app.domain.tracking import normalise_tracking_number
 from app.models import Report, ReportStatus, utcnow
 from app.schemas.report import ReportTrack
@@ -38,7 +40,9 @@ def render_report(
         "track.html",
         status_code=status_code,
         report=report,
-        track=ReportTrack.of(report, now=utcnow(), lang=web.lang),
+        track=ReportTrack.of(
+            report, now=utcnow(), lang=web.lang, names=unit_names(web.session, report)
+        ),
         own=own,
         access_code=web.guest_codes().get(report.tracking_number) if own else None,
         can_rate=own and report.status == ReportStatus.SELESAI and report.rated_at is None,
@@ -113,6 +117,18 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
     return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")
+
+
+@router.get("/track/{number}/evidence/{evidence_id}")
+def evidence_photo(web: Web, number: str, evidence_id: int) -> Response:
+    """An officer's photo of the finished work, public once attached to the Selesai move."""
+    report = get_by_number(web.session, number)
+    item = next((e for e in public_evidence(report) if e.id == evidence_id), None)
+    if item is None:
+        raise NotFoundError(f"Report {report.tracking_number} has no evidence photo {evidence_id}.")
+    content = web.request.app.state.storage.load(item.storage_key)
+    name = f"{report.tracking_number}-evidence-{item.id}"
+    return photo_response(content, item.content_type, name=name)
 
 
 @router.get("/my-reports")
