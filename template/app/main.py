@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,6 +35,7 @@ from app.failures import (
     too_large_response,
     too_many_requests,
 )
+from app.outbox.worker import Outbox, run_in_background
 from app.web import install as install_web
 
 OPENAPI_URL = "/openapi.json"
@@ -60,8 +63,20 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     limits_engine = create_db_engine(settings, pool_size=LIMITS_POOL_SIZE)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.outbox_in_process:
+            outbox = Outbox(settings=settings, profile=profile)
+            worker = asyncio.create_task(
+                run_in_background(
+                    outbox, app.state.sessionmaker, interval=settings.outbox_interval_seconds
+                )
+            )
         yield
+        if worker is not None:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
         engine.dispose()
         limits_engine.dispose()
 

@@ -28,6 +28,8 @@ from app.domain.bootstrap import init_database
 from app.main import create_app
 from app.models import Officer, OfficerRole
 
+pytest_plugins = ["tests.smtp"]
+
 PASSWORD = "rahasia-uji-123"
 RATE_LIMITS = ("login_ip", "login_failures", "register_ip", "lookup_ip", "open311_post")
 RATE_LIMITS += ("report_post",)
@@ -242,6 +244,9 @@ def make_settings(database: tuple[str, str | None], tmp: Path, **overrides: Any)
         "max_photos": 3,
         "modules": ALL_MODULES,
         "log_json": False,
+        "instance_dir": tmp / "instance",
+        # tests run the outbox worker themselves (tests/outbox/)
+        "outbox_in_process": False,
         # the shared test app sees every test's requests from one address; the limits
         # themselves are tested with apps of their own (tests/api/test_rate_limits.py)
         **{f"rate_limit_{name}": "100000/minute" for name in RATE_LIMITS},

@@ -73,6 +73,29 @@ class Settings(BaseSettings):
     modules: dict[str, bool] = {}
     cors_origins: list[str] = []
     open311_contact: str | None = None
+    # the address citizens reach the app at, for links in e-mails (e.g. https://lapor.example.go.id)
+    public_url: str | None = None
+    # outgoing e-mail; unset SMTP_HOST keeps e-mails waiting in the outbox (see the desk)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "noreply@localhost"
+    # the outbox worker: inside `serve` (one process holds the lease) or `python -m app outbox`
+    outbox_in_process: bool = True
+    outbox_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    outbox_batch: int = Field(default=20, ge=1, le=1000)
+    outbox_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    outbox_max_attempts: int = Field(default=12, ge=1, le=100)
+    outbox_retry_base_seconds: float = Field(default=30.0, gt=0, le=86_400)
+    outbox_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86_400)
+    # daily overdue digest to supervisors, sent from this hour (province time)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # web push (VAPID); unset: a key pair is generated into INSTANCE_DIR on first use
+    vapid_private_key: str | None = None
+    vapid_subject: str | None = None  # mailto: or https: contact for push services
     api_docs: bool | None = None  # /docs and /openapi.json; None = on outside production
     cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
 

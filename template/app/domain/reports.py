@@ -36,6 +36,7 @@ from app.models import (
     Service,
     utcnow,
 )
+from app.outbox import events
 
 MAX_DESCRIPTION = 5000
 PUBLIC_COORDINATE_DECIMALS = 3  # 0.001 degree: about 110 m
@@ -286,6 +287,7 @@ def file_report(
                 ReportPhoto(storage_key=key, content_type=media_type, size=len(content))
             )
         session.add(report)
+        events.report_filed(session, report)
         session.commit()
     except Exception as error:
         session.rollback()

@@ -19,6 +19,7 @@ from app.models import (
     ReportTransition,
     utcnow,
 )
+from app.outbox import events
 
 S = ReportStatus
 
@@ -211,6 +212,7 @@ def transition(
     if target in CLOSED_STATUSES:
         report.closed_at = record.created_at
         report.closed_by_id = officer.id
+    events.report_moved(session, report, record)
     session.commit()
     return record
 

@@ -5,6 +5,13 @@ from app.models.base import Base, utcnow
 from app.models.catalogue import Agency, Service, ServiceGroup
 from app.models.content import AppMeta, Commodity, CommodityPrice, Integration, NewsItem
 from app.models.limits import RateLimitCounter
+from app.models.outbox import (
+    Channel,
+    OutboxMessage,
+    OutboxState,
+    PushSubscription,
+    WorkerLease,
+)
 from app.models.region import Region, RegionSearchKey
 from app.models.report import (
     Report,
@@ -21,6 +28,7 @@ __all__ = [
     "ApiKey",
     "AppMeta",
     "Base",
+    "Channel",
     "Citizen",
     "Commodity",
     "CommodityPrice",
@@ -28,6 +36,9 @@ __all__ = [
     "NewsItem",
     "Officer",
     "OfficerRole",
+    "OutboxMessage",
+    "OutboxState",
+    "PushSubscription",
     "RateLimitCounter",
     "Region",
     "RegionSearchKey",
@@ -40,5 +51,6 @@ __all__ = [
     "ReportTransition",
     "Service",
     "ServiceGroup",
+    "WorkerLease",
     "utcnow",
 ]

@@ -10,6 +10,7 @@ from starlette.types import Scope
 from app.core.logo import STATIC_DIR, SVG_HEADERS
 from app.web.branding import fingerprint
 from app.web.routes import account, content, desk, home, pwa, reports, track
+from app.web.routes import outbox as outbox_pages
 
 
 class SandboxedSvgStaticFiles(StaticFiles):
@@ -31,6 +32,7 @@ def install(app: FastAPI) -> None:
     routers = [pwa.router, home.router, account.router]
     if modules.get("reports"):
         routers += [reports.router, track.router, desk.router]
+        routers.append(outbox_pages.router)
     if modules.get("news"):
         routers.append(content.news_router)
     if modules.get("prices"):

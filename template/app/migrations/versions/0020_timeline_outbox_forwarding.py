@@ -1,4 +1,4 @@
-"""Public timeline (public notes, completion evidence).
+"""Public timeline (public notes, completion evidence), notification outbox, web push.
 
 Revision ID: 0020
 Revises: 0003
@@ -53,10 +53,75 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_evidence")),
     )
     op.create_index(op.f("ix_report_evidence_report_id"), "report_evidence", ["report_id"])
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("topic", sa.String(length=32), nullable=False),
+        sa.Column("recipient", sa.String(length=1000), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=200), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["reports.id"],
+            name=op.f("fk_outbox_report_id_reports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
+    )
+    op.create_index("ix_outbox_due", "outbox", ["state", "next_attempt_at"])
+    op.create_index(op.f("ix_outbox_report_id"), "outbox", ["report_id"])
+    op.create_table(
+        "push_subscriptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("endpoint", sa.String(length=1000), nullable=False),
+        sa.Column("p256dh", sa.String(length=200), nullable=False),
+        sa.Column("auth", sa.String(length=100), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["reports.id"],
+            name=op.f("fk_push_subscriptions_report_id_reports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_push_subscriptions")),
+    )
+    op.create_index(op.f("ix_push_subscriptions_report_id"), "push_subscriptions", ["report_id"])
+    op.create_index(
+        "uq_push_subscriptions_report_endpoint",
+        "push_subscriptions",
+        ["report_id", "endpoint"],
+        unique=True,
+    )
+    op.create_table(
+        "worker_leases",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_worker_leases")),
+    )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_table("worker_leases")
+    op.drop_index("uq_push_subscriptions_report_endpoint", table_name="push_subscriptions")
+    op.drop_index(op.f("ix_push_subscriptions_report_id"), table_name="push_subscriptions")
+    op.drop_table("push_subscriptions")
+    op.drop_index(op.f("ix_outbox_report_id"), table_name="outbox")
+    op.drop_index("ix_outbox_due", table_name="outbox")
+    op.drop_table("outbox")
     op.drop_index(op.f("ix_report_evidence_report_id"), table_name="report_evidence")
     op.drop_table("report_evidence")
     with op.batch_alter_table("report_transitions") as batch:

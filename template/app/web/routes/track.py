@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from app.api.deps import LookupLimit
@@ -15,6 +16,7 @@ from app.domain.reports import check_reporter, get_by_number, rate
 from app.domain.timeline import unit_names
 from app.domain.tracking import normalise_tracking_number
 from app.models import Report, ReportStatus, utcnow
+from app.outbox.push import add_subscription, application_server_key
 from app.schemas.report import ReportTrack
 from app.web.context import CheckedForm, Web, WebContext, WebRoute
 
@@ -46,6 +48,7 @@ def render_report(
         own=own,
         access_code=web.guest_codes().get(report.tracking_number) if own else None,
         can_rate=own and report.status == ReportStatus.SELESAI and report.rated_at is None,
+        push_key=application_server_key(web.settings) if own and not report.is_closed else None,
         filed=web.request.query_params.get("filed") == "1",
         rated=web.request.query_params.get("rated") == "1",
         error=error,
@@ -117,6 +120,22 @@ def photo(web: Web, number: str, photo_id: int) -> Response:
         raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
     content = web.request.app.state.storage.load(item.storage_key)
     return photo_response(content, item.content_type, name=f"{report.tracking_number}-{item.id}")
+
+
+@router.post("/track/{number}/push", dependencies=[LookupLimit])
+def subscribe_push(web: Web, number: str, form: CheckedForm) -> Response:
+    """The reporter's browser asks for web-push news about this report (JSON answer for the JS)."""
+    report = get_by_number(web.session, number)
+    if not is_reporter(web, report):
+        raise ForbiddenError(web.t("push.only_reporter"))
+    fields = {
+        name: str(form.get(name) or "").strip()[:limit]
+        for name, limit in (("endpoint", 1000), ("p256dh", 200), ("auth", 100))
+    }
+    if not fields["endpoint"].startswith("https://") or not fields["p256dh"] or not fields["auth"]:
+        return JSONResponse({"detail": web.t("push.bad_subscription")}, status_code=422)
+    add_subscription(web.session, report, **fields)
+    return JSONResponse({"detail": web.t("push.subscribed")}, status_code=201)
 
 
 @router.get("/track/{number}/evidence/{evidence_id}")
