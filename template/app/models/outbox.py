@@ -13,12 +13,15 @@ from app.models.base import Base, utcnow
 
 
 class Channel(enum.StrEnum):
-    """How an outbox message leaves: e-mail, web push, signed webhook or Open311 POST."""
+    """How an outbox message leaves: e-mail, web push, or a forward to an outside agency.
+
+    A forward's transport (e-mail, signed webhook or Open311) is chosen when it is sent,
+    from the `forwarding` setting, so a changed setting applies to waiting forwards too.
+    """
 
     EMAIL = "email"
     PUSH = "push"
-    WEBHOOK = "webhook"
-    OPEN311 = "open311"
+    FORWARD = "forward"
 
 
 class OutboxState(enum.StrEnum):

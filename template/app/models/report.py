@@ -180,6 +180,13 @@ class ReportForward(Base):
     contact: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # delivery through the outbox: how, when, and the other side's id and last known status
+    transport: Mapped[str | None] = mapped_column(String(16))
+    delivered_at: Mapped[datetime | None]
+    remote_id: Mapped[str | None] = mapped_column(String(100))
+    remote_status: Mapped[str | None] = mapped_column(String(32))
+    remote_notes: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None]
 
     report: Mapped[Report] = relationship(back_populates="forwards")
 

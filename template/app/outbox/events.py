@@ -61,9 +61,28 @@ def _tell_unit(session: Session, report: Report) -> None:
         )
 
 
+QUEUED = "queued"
+
+
+def _forward_new(session: Session, report: Report) -> None:
+    """Queue the delivery of each forward not queued yet (the transport is picked when sent)."""
+    for forward in report.forwards:
+        if forward.transport is None:
+            forward.transport = QUEUED
+            enqueue(
+                session,
+                channel=Channel.FORWARD,
+                topic=FORWARD,
+                recipient=forward.agency_code,
+                report_id=report.id,
+                payload={"forward_id": forward.id},
+            )
+
+
 def report_filed(session: Session, report: Report) -> None:
-    """Queue the reporter's confirmation and the handling unit's notice (not committed)."""
+    """Queue the reporter's confirmation, the unit's notice and any forward (not committed)."""
     session.flush()
+    _forward_new(session, report)
     if _looks_like_email(report.contact_email):
         enqueue(
             session,
@@ -78,6 +97,7 @@ def report_filed(session: Session, report: Report) -> None:
 def report_moved(session: Session, report: Report, transition: ReportTransition) -> None:
     """Queue the reporter's e-mail and push messages and, on a handover, the new unit's notice."""
     session.flush()
+    _forward_new(session, report)
     payload = {"transition_id": transition.id}
     if _looks_like_email(report.contact_email):
         enqueue(

@@ -149,14 +149,14 @@ def _digest(
 
 
 def email(
-    message: OutboxMessage, text: Text, *, settings: Settings, profile: Profile
+    recipient: str, text: Text, *, message_id: int, settings: Settings, profile: Profile
 ) -> EmailMessage:
-    """`text` as an e-mail to the message's recipient."""
+    """`text` as an e-mail to `recipient` (outbox message `message_id`)."""
     mail = EmailMessage()
     mail["Subject"] = text.subject
     mail["From"] = formataddr((profile.app.name, settings.mail_from))
-    mail["To"] = message.recipient
-    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    mail["To"] = recipient
+    mail["Message-ID"] = make_msgid(idstring=f"outbox-{message_id}")
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(text.body + "\n")
     return mail

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.profile import Profile
 from app.models import Channel, OutboxMessage, PushSubscription, WorkerLease, utcnow
-from app.outbox import events, messages, transports, vapid
+from app.outbox import events, forwarding, messages, transports, vapid
 from app.outbox.store import claim, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
@@ -42,13 +42,17 @@ class Outbox:
         """Send one message; raises TransportError (retry) or Undeliverable / Gone (give up)."""
         if message.channel == Channel.EMAIL.value:
             text = messages.render(session, message, settings=self.settings, profile=self.profile)
-            mail = messages.email(message, text, settings=self.settings, profile=self.profile)
+            mail = messages.email(
+                message.recipient,
+                text,
+                message_id=message.id,
+                settings=self.settings,
+                profile=self.profile,
+            )
             transports.send_email(mail, settings=self.settings)
         elif message.channel == Channel.PUSH.value:
             self._push(session, message)
-        elif message.channel in (Channel.WEBHOOK.value, Channel.OPEN311.value):
-            from app.outbox import forwarding
-
+        elif message.channel == Channel.FORWARD.value:
             forwarding.deliver(session, message, settings=self.settings, profile=self.profile)
         else:
             raise transports.Undeliverable(f"unknown channel {message.channel!r}")
@@ -82,6 +86,7 @@ class Outbox:
         events.queue_overdue_digests(
             session, now=now, timezone=self.profile.province.timezone, hour=settings.digest_hour
         )
+        forwarding.poll_remote_statuses(session, settings=settings, profile=self.profile, now=now)
         done = {"sent": 0, "retry": 0, "failed": 0}
         batch = claim(
             session,

@@ -122,6 +122,10 @@ class ForwardPublic(ORMModel):
     contact: str | None
     note: str | None
     created_at: datetime
+    transport: str | None = None
+    delivered_at: datetime | None = None
+    remote_id: str | None = None
+    remote_status: str | None = None
 
 
 class PhotoPublic(ORMModel):

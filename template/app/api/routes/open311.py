@@ -96,7 +96,7 @@ def _request_doc(report: Report, *, request: Request, timezone: str, lang: str) 
                 "read_photo_public", number=report.tracking_number, photo_id=report.photos[0].id
             )
         )
-    notes = [t.note for t in report.transitions if t.note]
+    notes = [t.note for t in report.transitions if t.note and t.note_public]
     return {
         "service_request_id": report.tracking_number,
         "status": "closed" if report.status in CLOSED_STATUSES else "open",

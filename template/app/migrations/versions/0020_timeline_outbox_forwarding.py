@@ -1,4 +1,5 @@
-"""Public timeline (public notes, completion evidence), notification outbox, web push.
+"""Public timeline (public notes, completion evidence), notification outbox, web push,
+forward delivery.
 
 Revision ID: 0020
 Revises: 0003
@@ -104,6 +105,15 @@ def upgrade() -> None:
         ["report_id", "endpoint"],
         unique=True,
     )
+    for column in (
+        sa.Column("transport", sa.String(length=16), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("remote_id", sa.String(length=100), nullable=True),
+        sa.Column("remote_status", sa.String(length=32), nullable=True),
+        sa.Column("remote_notes", sa.Text(), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
+    ):
+        op.add_column("report_forwards", column)
     op.create_table(
         "worker_leases",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -116,6 +126,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     op.drop_table("worker_leases")
+    with op.batch_alter_table("report_forwards") as batch:
+        for name in (
+            "checked_at",
+            "remote_notes",
+            "remote_status",
+            "remote_id",
+            "delivered_at",
+            "transport",
+        ):
+            batch.drop_column(name)
     op.drop_index("uq_push_subscriptions_report_endpoint", table_name="push_subscriptions")
     op.drop_index(op.f("ix_push_subscriptions_report_id"), table_name="push_subscriptions")
     op.drop_table("push_subscriptions")
