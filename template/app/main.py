@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.docs import install_docs
 from app.api.open311 import Open311Error, open311_error_handler
@@ -31,6 +32,7 @@ from app.failures import (
     UNAVAILABLE_ERRORS,
     body_too_large,
     database_unavailable,
+    http_error,
     server_error,
     too_large_response,
     too_many_requests,
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.add_exception_handler(Open311Error, open311_error_handler)
     for unavailable in UNAVAILABLE_ERRORS:
         app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(RateLimited, too_many_requests)
     app.add_exception_handler(Exception, server_error)

@@ -68,10 +68,18 @@ def check_transition(current: ReportStatus, target: ReportStatus, *, note: str |
         options = ", ".join(sorted(s.value for s in allowed)) or "none (the report is closed)"
         raise ConflictError(
             f"A report in status {current.value} cannot move to {target.value}; "
-            f"allowed next statuses: {options}."
+            f"allowed next statuses: {options}.",
+            key="move_forbidden",
+            current=current.value,
+            target=target.value,
+            options=options,
         )
     if target in NOTE_REQUIRED and not (note and note.strip()):
-        raise InvalidError(f"A note is required when moving a report to {target.value}.")
+        raise InvalidError(
+            f"A note is required when moving a report to {target.value}.",
+            key="note_required",
+            status=target.value,
+        )
 
 
 def check_handover(
@@ -192,7 +200,9 @@ def transition(
     if target in EVIDENCE_REQUIRED and not pending:
         raise InvalidError(
             f"A photo of the finished work is required when moving a report to {target.value}; "
-            "attach one with the move."
+            "attach one with the move.",
+            key="evidence_required",
+            status=target.value,
         )
     handover = check_handover(
         session, report, target, agency_code=agency_code, region_code=region_code

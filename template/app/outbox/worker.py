@@ -22,6 +22,7 @@ from app.outbox.store import claim, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
 LEASE_NAME = "outbox"
+DIGEST_CHECK = timedelta(minutes=10)  # how often a worker looks for digests to queue
 Deliver = Callable[[Session, OutboxMessage], None]
 
 
@@ -37,6 +38,7 @@ class Outbox:
         self.settings = settings
         self.profile = profile
         self.name = name or worker_id()
+        self.digests_checked_at: datetime | None = None
 
     def deliver(self, session: Session, message: OutboxMessage) -> None:
         """Send one message; raises TransportError (retry) or Undeliverable / Gone (give up)."""
@@ -83,9 +85,12 @@ class Outbox:
         """Queue today's digests, then send one batch of due messages; counts per outcome."""
         now = now or utcnow()
         settings = self.settings
-        events.queue_overdue_digests(
-            session, now=now, timezone=self.profile.province.timezone, hour=settings.digest_hour
-        )
+        checked = self.digests_checked_at
+        if checked is None or now - checked >= DIGEST_CHECK or now < checked:
+            events.queue_overdue_digests(
+                session, now=now, timezone=self.profile.province.timezone, hour=settings.digest_hour
+            )
+            self.digests_checked_at = now
         forwarding.poll_remote_statuses(session, settings=settings, profile=self.profile, now=now)
         done = {"sent": 0, "retry": 0, "failed": 0}
         batch = claim(

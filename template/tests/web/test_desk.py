@@ -102,14 +102,14 @@ def test_workflow_through_the_pages(
 
     no_note = _move(browser, number, "Ditolak")
     assert no_note.status_code == 422
-    assert "A note is required when moving a report to Ditolak." in no_note.text
+    assert "Catatan wajib diisi untuk status Ditolak." in no_note.text
     assert _move(browser, number, "Koordinasi", "Ke dinas terkait").status_code == 303
     assert _move(browser, number, "Proses").status_code == 303
     forbidden = _move(browser, number, "Menunggu")
     assert forbidden.status_code == 409
     no_photo = _move(browser, number, "Selesai", "Lampu sudah diganti")
     assert no_photo.status_code == 422
-    assert "A photo of the finished work is required" in no_photo.text
+    assert "Foto hasil penanganan wajib untuk status Selesai" in no_photo.text
     done = post_form(
         browser,
         f"/desk/reports/{number}",

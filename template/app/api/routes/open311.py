@@ -30,6 +30,7 @@ from app.domain.reports import FiledReport, NewReport, file_report, public_locat
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, Service, utcnow
+from app.web.i18n import Translator
 
 router = APIRouter(tags=["open311"])
 
@@ -50,7 +51,21 @@ _DATATYPE_DESCRIPTIONS = {
 
 
 def _lang(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "id"
+    """`?lang=`, else the first of `id` / `en` in Accept-Language, else Indonesian."""
+    asked = request.query_params.get("lang")
+    if asked in ("id", "en"):
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in ("id", "en"):
+            return tag
+    return "id"
+
+
+def _error_text(request: Request, error: AppError) -> str:
+    """The message of `error` in the client's language."""
+    translate = Translator(_lang(request))
+    return error.text(translate, known=translate.has)
 
 
 def _iso(value: datetime | None, timezone: str) -> str | None:
@@ -162,7 +177,7 @@ def service_definition(
     try:
         service = get_service(session, service_code, requestable=True)
     except AppError as error:
-        raise Open311Error(error.status_code, error.message, fmt) from None
+        raise Open311Error(error.status_code, _error_text(request, error), fmt) from None
     attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
     document = {
         "service_code": service.code,
@@ -190,6 +205,7 @@ def _file_request(
     storage: Storage,
     limits: RateLimits,
     idempotency: str | None,
+    lang: str = "id",
 ) -> FiledReport:
     def one(name: str) -> str | None:
         values = form.get(name)
@@ -240,7 +256,8 @@ def _file_request(
         return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
         status = 404 if error.status_code == 404 else 400
-        raise Open311Error(status, error.message, fmt) from None
+        translate = Translator(lang)
+        raise Open311Error(status, error.text(translate, known=translate.has), fmt) from None
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -274,12 +291,13 @@ def create_request(
         storage=storage,
         limits=request.app.state.limits,
         idempotency=idempotency,
+        lang=_lang(request),
     )
     report = filed.report
-    notice = (
-        f"Outside the province's authority: forwarded to {report.handling_agency.name}."
-        if report.outside_authority
-        else f"Handled by {report.handling_agency.name}."
+    translate = Translator(_lang(request))
+    notice = translate(
+        "open311.notice_forwarded" if report.outside_authority else "open311.notice_handled",
+        agency=report.handling_agency.name,
     )
     document = [
         {

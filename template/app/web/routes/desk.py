@@ -335,7 +335,7 @@ def move(web: Web, number: str, form: CheckedForm) -> Response:
         return render_report(
             web,
             report,
-            error=error.message,
+            error=web.error_text(error),
             status_code=error.status_code,
             form_values=values,
         )
@@ -355,7 +355,9 @@ def verify(web: Web, number: str, form: CheckedForm) -> Response:
         workflow.verify_closure(web.session, report, supervisor=officer)
     except AppError as error:
         web.session.rollback()
-        return render_report(web, report, error=error.message, status_code=error.status_code)
+        return render_report(
+            web, report, error=web.error_text(error), status_code=error.status_code
+        )
     return web.redirect(f"/desk/reports/{report.tracking_number}?moved=1")
 
 

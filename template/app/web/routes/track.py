@@ -14,7 +14,7 @@ from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain.evidence import public_evidence
 from app.domain.reports import check_reporter, get_by_number, rate
 from app.domain.timeline import unit_names
-from app.domain.tracking import normalise_tracking_number
+from app.domain.tracking import normalise_tracking_number, tracking_prefix
 from app.models import Report, ReportStatus, utcnow
 from app.outbox.push import add_subscription, application_server_key
 from app.schemas.report import ReportTrack
@@ -60,7 +60,15 @@ def track_form(web: Web, number: Annotated[str | None, Query(max_length=40)] = N
     """Type a tracking number."""
     if number and number.strip():
         return web.redirect(f"/track/{normalise_tracking_number(number)}")
-    return web.render("track_form.html", number=number or "", error=None)
+    return web.render(
+        "track_form.html", number=number or "", error=None, number_example=number_example(web)
+    )
+
+
+def number_example(web: WebContext) -> str:
+    """A made-up tracking number with this replica's real prefix and the current year."""
+    prefix = tracking_prefix(web.profile.app.slug, web.settings.tracking_prefix)
+    return f"{prefix}-{utcnow().year}-7K3QXM"
 
 
 @router.get("/track/{number}", dependencies=[LookupLimit])
@@ -71,6 +79,7 @@ def track(web: Web, number: str) -> Response:
     except NotFoundError:
         return web.render(
             "track_form.html",
+            number_example=number_example(web),
             status_code=404,
             number=number,
             error=web.t("track.not_found", number=number),
@@ -104,7 +113,9 @@ def rate_report(web: Web, number: str, form: CheckedForm) -> Response:
         web.session.commit()
     except (AppError, ValueError) as error:
         web.session.rollback()
-        message = error.message if isinstance(error, AppError) else web.t("track.rating_score")
+        message = (
+            web.error_text(error) if isinstance(error, AppError) else web.t("track.rating_score")
+        )
         return render_report(web, report, error=message, status_code=422)
     return web.redirect(f"/track/{report.tracking_number}?rated=1")
 
