@@ -1,4 +1,4 @@
-"""Command line: init-db, create-admin, create-api-key."""
+"""Command line: init-db, create-admin, create-api-key, outbox."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from app.core.config import get_settings
 from app.core.db import create_db_engine, create_session_factory
 from app.core.profile import Profile
 from app.core.security import hash_secret
+from app.domain.reports import NewReport, file_report
+from app.domain.storage import create_storage
 from app.models import ApiKey, Officer, Region
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture
@@ -94,3 +97,49 @@ def test_placeholder_secret_in_production_stops_the_cli(
         get_settings.cache_clear()
     assert stopped.value.code == 2
     assert "SECRET_KEY is the published placeholder 'changethis'" in capsys.readouterr().err
+
+
+def test_outbox_once_sends_through_smtp(
+    cli_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    smtp: SmtpServer,
+    profile: Profile,
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    service = next(s for s in profile.services if s.kind == "report" and not s.attributes)
+    village = next(r for r in profile.regions if r.level == 4)
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    with create_session_factory(engine)() as session:
+        filed = file_report(
+            session,
+            NewReport(
+                service_code=service.code,
+                description="Lampu jalan padam",
+                region_code=village.code,
+                contact_email="warga@example.org",
+                source="web",
+            ),
+            settings=settings,
+            profile=profile,
+            storage=create_storage(settings),
+        )
+        number = filed.report.tracking_number
+    engine.dispose()
+    for name, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_SECURITY": "none",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "STORAGE_DIR": str(tmp_path / "uploads"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    done = runner.invoke(cli, ["outbox", "--once"])
+    assert done.exit_code == 0, done.output
+    assert any(line.startswith("sent: ") for line in done.output.splitlines())
+    mails = smtp.inbox.to("warga@example.org")
+    assert len(mails) == 1
+    assert number in mails[0]["Subject"]
