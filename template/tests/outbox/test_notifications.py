@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
+from app.core.profile import Profile
 from app.models import (
     Channel,
     OfficerRole,
@@ -191,7 +192,7 @@ def test_overdue_digest_goes_once_a_day_to_supervisors(
     places: Places,
     engine: Engine,
     password_hash: str,
-    settings: Settings,
+    test_profile: Profile,
 ) -> None:
     boss = add_officer(engine, password_hash, places.district.code, role=OfficerRole.SUPERVISOR)
     number = file_report("ZZ-TEST-DISTRICT", places.village.code)["tracking_number"]
@@ -201,13 +202,13 @@ def test_overdue_digest_goes_once_a_day_to_supervisors(
         .values(due_at=utcnow() - timedelta(days=2))
     )
     session.commit()
-    noon = utcnow().replace(hour=5, minute=0)  # 12:00 in Jakarta, after the digest hour
-    zone = "Asia/Jakarta"
+    zone = test_profile.province.timezone
+    noon = datetime.now(ZoneInfo(zone)).replace(hour=12, minute=0).astimezone(UTC)
     queue_overdue_digests(session, now=noon, timezone=zone, hour=7)
     queue_overdue_digests(session, now=noon, timezone=zone, hour=7)
     outbox_worker(smtp.port).run_once(session, now=noon)
     digests = [m for m in smtp.inbox.to(boss.email) if "melewati tenggat" in m["Subject"]]
     assert len(digests) == 1
     assert number in digests[0].get_content()
-    early = utcnow().replace(hour=22, minute=0)  # 05:00 next day in Jakarta: before the hour
+    early = noon.astimezone(ZoneInfo(zone)).replace(hour=5).astimezone(UTC)  # before the hour
     assert queue_overdue_digests(session, now=early, timezone=zone, hour=7) == 0
