@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from app.cli import cli, main
 from app.core.config import get_settings
 from app.core.db import create_db_engine, create_session_factory
-from app.core.profile import Profile
+from app.core.profile import Profile, Service
 from app.core.security import hash_secret
 from app.domain.reports import NewReport, file_report
 from app.domain.storage import create_storage
@@ -99,6 +100,27 @@ def test_placeholder_secret_in_production_stops_the_cli(
     assert "SECRET_KEY is the published placeholder 'changethis'" in capsys.readouterr().err
 
 
+def sample_attributes(service: Service) -> dict[str, Any]:
+    """A valid value for each required attribute of `service`."""
+    samples: dict[str, Any] = {
+        "number": "1",
+        "datetime": "2026-01-05T10:30:00+07:00",
+        "string": "uji",
+        "text": "uji",
+    }
+    values: dict[str, Any] = {}
+    for attribute in service.attributes:
+        if not attribute.required:
+            continue
+        if attribute.datatype == "singlevaluelist":
+            values[attribute.code] = attribute.values[0].key
+        elif attribute.datatype == "multivaluelist":
+            values[attribute.code] = [attribute.values[0].key]
+        else:
+            values[attribute.code] = samples.get(attribute.datatype, "uji")
+    return values
+
+
 def test_outbox_once_sends_through_smtp(
     cli_env: str,
     tmp_path: Path,
@@ -108,8 +130,8 @@ def test_outbox_once_sends_through_smtp(
 ) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["init-db"]).exit_code == 0
-    service = next(s for s in profile.services if s.kind == "report" and not s.attributes)
-    village = next(r for r in profile.regions if r.level == 4)
+    service = next(s for s in profile.services if s.kind in ("report", "application"))
+    village = max(profile.regions, key=lambda r: r.level)
     settings = get_settings()
     engine = create_db_engine(settings)
     with create_session_factory(engine)() as session:
@@ -119,6 +141,7 @@ def test_outbox_once_sends_through_smtp(
                 service_code=service.code,
                 description="Lampu jalan padam",
                 region_code=village.code,
+                attributes=sample_attributes(service),
                 contact_email="warga@example.org",
                 source="web",
             ),

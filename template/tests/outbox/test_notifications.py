@@ -59,7 +59,7 @@ def test_reporter_and_unit_are_told_by_e_mail(
     assert done["failed"] == 0
 
     mails = smtp.inbox.to("pelapor-1@example.org")
-    assert [m["Subject"] for m in mails] == [
+    assert [str(m["Subject"]).strip() for m in mails] == [
         f"[{client.app.state.profile.app.name}] Laporan {number} diterima",
         f"[{client.app.state.profile.app.name}] Laporan {number}: Proses",
     ]

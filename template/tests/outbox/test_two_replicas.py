@@ -10,18 +10,36 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core.profile import Profile, Service
 from app.domain import workflow
 from app.models import Officer, OfficerRole, OutboxMessage, Report, ReportStatus
 from tests.conftest import Places
 from tests.served import free_port, serve
 
-EXTERNAL = "PEMKAB-KOTA"  # the regencies' own government: outside the province's authority
-PROVINCE_SERVICE = "JALAN-KABKOTA-RUSAK"
-REGENCY_SERVICE = "SARPRAS-DESA-RUSAK"  # handled inside the regency's replica
 WAIT_SECONDS = 60.0
+REQUESTABLE = ("report", "application")
+
+
+def _plain(service: Service) -> bool:
+    return service.kind in REQUESTABLE and not any(a.required for a in service.attributes)
+
+
+def pick_services(profile: Profile) -> tuple[str, str, str]:
+    """(outside agency, the province's service of it, the regency's service for it).
+
+    The regency's replica is made from the same profile here: it takes the report as one of
+    its own services when the catalogue has a plain one, else as the same service.
+    """
+    outside = {a.code for a in profile.agencies if a.external}
+    forwarded = next((s for s in profile.services if s.agency in outside and _plain(s)), None)
+    if forwarded is None:
+        pytest.skip("the profile has no outside agency with a service without required fields")
+    own = next((s for s in profile.services if s.agency not in outside and _plain(s)), forwarded)
+    return forwarded.agency, forwarded.code, own.code
 
 
 def wait_for(what: str, check: Callable[[], Any]) -> Any:
@@ -48,19 +66,20 @@ def _forward_state(engine: Engine, number: str) -> tuple[Any, ...] | None:
 
 
 def test_province_forwards_to_the_regency_replica_and_survives_its_outage(
-    tmp_path: Path, places: Places
+    tmp_path: Path, places: Places, profile: Profile
 ) -> None:
+    external, province_service, regency_service = pick_services(profile)
     port = free_port()
     regency_dir = tmp_path / "regency"
     with serve(regency_dir, workers=1, sqlite=True, port=port) as regency:
         api_key = regency.api_key
     # the regency's server is down from here on, until it is started again below
     forwarding = {
-        EXTERNAL: {
+        external: {
             "transport": "open311",
             "url": f"http://127.0.0.1:{port}/open311/v2",
             "api_key": api_key,
-            "service_code": REGENCY_SERVICE,
+            "service_code": regency_service,
         }
     }
     env = {
@@ -75,7 +94,7 @@ def test_province_forwards_to_the_regency_replica_and_survives_its_outage(
         filed = httpx.post(
             f"{province.base}/api/reports",
             data={
-                "service_code": PROVINCE_SERVICE,
+                "service_code": province_service,
                 "description": "Jalan kabupaten berlubang dalam",
                 "region_code": places.village.code,
                 "contact_email": "warga@example.org",
@@ -103,7 +122,7 @@ def test_province_forwards_to_the_regency_replica_and_survives_its_outage(
                 remote = httpx.get(
                     f"{regency_again.base}/open311/v2/requests/{remote_id}.json", timeout=10
                 ).json()[0]
-                assert remote["service_code"] == REGENCY_SERVICE
+                assert remote["service_code"] == regency_service
                 assert remote["status"] == "open"
 
                 # the regency's officer rejects it; the province's timeline shows the outcome
