@@ -366,6 +366,10 @@ def test_citizen_sees_the_public_timeline_with_the_rejection_reason_in_chromium(
         assert page.locator("[data-handling-unit]").inner_text().strip()
         assert "Tenggat" not in page.locator(".facts").inner_text()
         _labelled(page, "track page of a rejected report")
+        shot = tmp_path / "track-timeline-lampung.png"
+        page.screenshot(path=str(shot), full_page=True)
+        if os.environ.get("JAKI_FORGE_WRITE_SCREENSHOTS") == "1":
+            shutil.copyfile(shot, ROOT / "docs" / "track-timeline-lampung.png")
         page.context.close()
     finally:
         server.stop()
