@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import PNG, OfficerFactory, Places, finish_report
+from tests.conftest import PNG, OfficerFactory, Places, ReportFactory, finish_report
 from tests.web.test_track import file_through_pages
 
 
@@ -100,3 +100,17 @@ def test_evidence_is_refused_before_proses_and_for_non_images(
         stranger = officer_headers(places.other_regency.code)
         photo = {"photo": ("a.png", PNG, "image/png")}
         assert client.post(url, headers=stranger, files=photo).status_code == 404
+
+
+def test_open311_status_notes_show_only_public_notes(
+    client: TestClient, file_report: ReportFactory, places: Places, officer_headers: OfficerFactory
+) -> None:
+    number = file_report("ZZ-TEST-VILLAGE", places.village.code, is_public="true")[
+        "tracking_number"
+    ]
+    officer = officer_headers(places.village.code)
+    _move(client, number, officer, "Disposisi", note="Catatan internal")
+    url = f"/open311/v2/requests/{number}.json"
+    assert client.get(url).json()[0]["status_notes"] is None
+    _move(client, number, officer, "Proses", note="Perbaikan dijadwalkan", note_public=True)
+    assert client.get(url).json()[0]["status_notes"] == "Perbaikan dijadwalkan"
