@@ -115,10 +115,12 @@ def test_province_forwards_to_the_regency_replica_and_survives_its_outage(
             assert state[3] is None
 
             with serve(regency_dir, workers=1, sqlite=True, port=port) as regency_again:
-                remote_id = wait_for(
-                    "the delivery", lambda: (s := _forward_state(engine, number)) and s[3]
+                delivered = wait_for(
+                    "the delivery",
+                    lambda: (s := _forward_state(engine, number)) and s[0] == "sent" and s,
                 )
-                assert _forward_state(engine, number)[0] == "sent"  # type: ignore[index]
+                remote_id = delivered[3]
+                assert remote_id
                 remote = httpx.get(
                     f"{regency_again.base}/open311/v2/requests/{remote_id}.json", timeout=10
                 ).json()[0]
