@@ -252,11 +252,16 @@ def test_citizen_report_officer_workflow_and_rating_in_chromium(replicas, tmp_pa
         desk.click(f'a[href="/desk/reports/{number}"]')
         _labelled(desk, "desk report page")
         assert desk.locator(".photos img").count() == 1
-        for status, note in (("koordinasi", "Diteruskan ke dinas terkait"), ("proses", ""), ("selesai", "")):
+        steps = (("koordinasi", "Diteruskan ke dinas terkait"), ("proses", ""), ("selesai", "Lampu sudah diganti"))
+        for status, note in steps:
             desk.check(f"#to-{status}")
             if note:
                 assert desk.locator("#f-note").evaluate("el => el.required") is True
                 desk.fill("#f-note", note)
+            if status == "selesai":  # the "after" photo of the finished work
+                after = desk.request.get("/icons/icon-192.png").body()
+                picture = {"name": "after.png", "mimeType": "image/png", "buffer": after}
+                desk.set_input_files("#f-evidence", files=[picture])
             desk.click("form[data-transition-form] button[type=submit]")
             desk.wait_for_url(f"**/desk/reports/{number}?moved=1")
             assert desk.locator("[data-report-status]").get_attribute("data-report-status") == status.capitalize()
@@ -282,6 +287,11 @@ def test_citizen_report_officer_workflow_and_rating_in_chromium(replicas, tmp_pa
         page.wait_for_url(f"{base}/track/{number}")
         assert page.locator("[data-report-status]").get_attribute("data-report-status") == "Selesai"
         assert "Selesai" in page.locator(".status-line").inner_text()
+        assert "Lampu sudah diganti" in page.locator("[data-public-timeline]").inner_text()
+        assert "Diteruskan ke dinas terkait" not in page.content()  # an internal note stays internal
+        evidence = page.locator("img[data-evidence]")
+        assert evidence.count() == 1
+        assert page.evaluate(DECODED_SIZE, evidence.get_attribute("src")) == [192, 192]
         _labelled(page, "track page with the rating form")
         page.click('label[for="score-5"]')
         page.fill("#f-comment", "Cepat ditangani")
@@ -313,6 +323,56 @@ def test_citizen_report_officer_workflow_and_rating_in_chromium(replicas, tmp_pa
     finally:
         server.stop()
     print(f"{name}: browser flow in {time.perf_counter() - started:.1f}s")
+
+
+def test_citizen_sees_the_public_timeline_with_the_rejection_reason_in_chromium(replicas, tmp_path, chromium):
+    """A guest files a report; the officer rejects it with a reason; a stranger's browser tracking the number
+    sees the public timeline with the reason, the handling unit and no due date."""
+    replica = replicas["lampung"]
+    facts = _scenario(replica)
+    server = Server(replica, tmp_path)
+    server.start()
+    try:
+        operator = server.officer("operator@example.org", facts["regency"]["code"])
+        plain = next(
+            s for s in facts["profile"]["services"]
+            if s["kind"] == "report" and s["level"] == "regency" and not s["attributes"]
+        )  # fmt: skip
+        with httpx.Client(base_url=server.base, timeout=10) as client:
+            filed = client.post(
+                "/api/reports",
+                data={"service_code": plain["code"], "description": "Jalan berlubang besar",
+                      "region_code": facts["village"]["code"], "contact_email": "warga@example.org"},
+            )  # fmt: skip
+            assert filed.status_code == 201, filed.text
+            number = filed.json()["tracking_number"]
+        desk = _desk_login(chromium, server.base, operator)
+        desk.goto(f"/desk/reports/{number}")
+        if desk.locator("#to-ditolak").count() == 0:
+            pytest.fail("the operator of the regency cannot reject the report")
+        desk.check("#to-ditolak")
+        desk.fill("#f-note", "Jalan ini milik pemerintah pusat; silakan lapor ke BPJN.")
+        desk.click("form[data-transition-form] button[type=submit]")
+        desk.wait_for_url(f"**/desk/reports/{number}?moved=1")
+        desk.context.close()
+
+        page = chromium.new_context(base_url=server.base, viewport=PHONE).new_page()
+        page.goto(f"/track/{number}")
+        assert page.locator("[data-report-status]").get_attribute("data-report-status") == "Ditolak"
+        timeline = page.locator("[data-public-timeline]")
+        assert [s.get_attribute("data-step") for s in timeline.locator("li").all()] == ["Menunggu", "Ditolak"]
+        reason = timeline.locator("[data-public-note]").inner_text()
+        assert "Alasan penolakan:" in reason and "silakan lapor ke BPJN" in reason
+        assert page.locator("[data-handling-unit]").inner_text().strip()
+        assert "Tenggat" not in page.locator(".facts").inner_text()
+        _labelled(page, "track page of a rejected report")
+        shot = tmp_path / "track-timeline-lampung.png"
+        page.screenshot(path=str(shot), full_page=True)
+        if os.environ.get("JAKI_FORGE_WRITE_SCREENSHOTS") == "1":
+            shutil.copyfile(shot, ROOT / "docs" / "track-timeline-lampung.png")
+        page.context.close()
+    finally:
+        server.stop()
 
 
 EVIL_SVG = (

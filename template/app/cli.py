@@ -1,4 +1,4 @@
-"""Command line: `python -m app init-db | create-admin | create-api-key | serve`."""
+"""Command line: `python -m app init-db | create-admin | create-api-key | serve | outbox`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,41 @@ from app.models import ApiKey, OfficerRole, ReportPhoto
 from app.schemas.account import OfficerCreate
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+@cli.command("outbox")
+def outbox(
+    once: Annotated[bool, typer.Option(help="Send what is due now, then stop.")] = False,
+    interval: Annotated[float | None, typer.Option(help="Seconds between rounds.")] = None,
+) -> None:
+    """Send the notification outbox (e-mail, web push, forwards) and the overdue digests.
+
+    Any number of these workers may run beside `serve`: each message is claimed by one.
+    """
+    import time
+
+    from app.outbox.worker import Outbox
+
+    settings = with_secret_key(get_settings())
+    configure_logging(settings.log_level, json_output=settings.log_json)
+    engine = create_db_engine(settings)
+    sessions = create_session_factory(engine)
+    worker = Outbox(settings=settings, profile=get_profile())
+    try:
+        while True:
+            with sessions() as session:
+                done = worker.run_once(session)
+            if once:
+                typer.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
+                if sum(done.values()) < settings.outbox_batch:
+                    return
+                continue
+            if sum(done.values()) < settings.outbox_batch:
+                time.sleep(interval or settings.outbox_interval_seconds)
+    except KeyboardInterrupt:
+        return
+    finally:
+        engine.dispose()
 
 
 @cli.command("init-db")

@@ -6,8 +6,10 @@ import logging
 from typing import Literal
 
 from fastapi import Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.open311 import respond
 from app.core.body_limit import BodyTooLarge
@@ -69,6 +71,19 @@ async def database_unavailable(request: Request, error: Exception) -> Response:
     )
     retry_after = request.app.state.settings.retry_after_seconds
     return failure_response(request, 503, key="error.unavailable", retry_after=retry_after)
+
+
+def wants_html(request: Request) -> bool:
+    """Whether a browser asked for a page (not an API or Open311 client)."""
+    return surface_of(request) == "page" and "text/html" in request.headers.get("accept", "")
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """An unknown URL or method: an HTML page for browsers, JSON for everyone else."""
+    assert isinstance(error, StarletteHTTPException)
+    if wants_html(request) and error.status_code in (404, 405):
+        return failure_response(request, error.status_code, key=f"error.http_{error.status_code}")
+    return await http_exception_handler(request, error)
 
 
 async def server_error(request: Request, error: Exception) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.docs import install_docs
 from app.api.open311 import Open311Error, open311_error_handler
@@ -33,10 +36,12 @@ from app.failures import (
     body_too_large,
     busy,
     database_unavailable,
+    http_error,
     server_error,
     too_large_response,
     too_many_requests,
 )
+from app.outbox.worker import Outbox, run_in_background
 from app.web import install as install_web
 
 OPENAPI_URL = "/openapi.json"
@@ -65,8 +70,20 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     limits_engine = create_db_engine(settings, pool_size=LIMITS_POOL_SIZE)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.outbox_in_process:
+            outbox = Outbox(settings=settings, profile=profile)
+            worker = asyncio.create_task(
+                run_in_background(
+                    outbox, app.state.sessionmaker, interval=settings.outbox_interval_seconds
+                )
+            )
         yield
+        if worker is not None:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
         engine.dispose()
         limits_engine.dispose()
 
@@ -102,6 +119,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.add_exception_handler(Open311Error, open311_error_handler)
     for unavailable in UNAVAILABLE_ERRORS:
         app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(RateLimited, too_many_requests)
     app.add_exception_handler(HashingBusy, busy)

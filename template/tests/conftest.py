@@ -28,6 +28,8 @@ from app.domain.bootstrap import init_database
 from app.main import create_app
 from app.models import Officer, OfficerRole
 
+pytest_plugins = ["tests.smtp"]
+
 PASSWORD = "rahasia-uji-123"
 RATE_LIMITS = ("login_ip", "login_failures", "register_ip", "lookup_ip", "open311_post")
 RATE_LIMITS += ("report_post",)
@@ -44,6 +46,22 @@ def image_bytes(fmt: str, size: tuple[int, int] = (4, 3), **options: Any) -> byt
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
 WEBP = image_bytes("WEBP")
+
+
+def finish_report(
+    client: TestClient, number: str, headers: dict[str, str], *, note: str = "Sudah diperbaiki"
+) -> None:
+    """Move a report to Proses, attach an "after" photo and close it as Selesai (officers' API)."""
+    base = f"/api/desk/reports/{number}"
+    moved = client.post(f"{base}/transitions", headers=headers, json={"to_status": "Proses"})
+    assert moved.status_code == 200, moved.text
+    photo = {"photo": ("sesudah.png", PNG, "image/png")}
+    added = client.post(f"{base}/evidence", headers=headers, files=photo)
+    assert added.status_code == 201, added.text
+    done = client.post(
+        f"{base}/transitions", headers=headers, json={"to_status": "Selesai", "note": note}
+    )
+    assert done.status_code == 200, done.text
 
 
 def _text(value: str) -> dict[str, str]:
@@ -226,6 +244,9 @@ def make_settings(database: tuple[str, str | None], tmp: Path, **overrides: Any)
         "max_photos": 3,
         "modules": ALL_MODULES,
         "log_json": False,
+        "instance_dir": tmp / "instance",
+        # tests run the outbox worker themselves (tests/outbox/)
+        "outbox_in_process": False,
         # the shared test app sees every test's requests from one address; the limits
         # themselves are tested with apps of their own (tests/api/test_rate_limits.py)
         **{f"rate_limit_{name}": "100000/minute" for name in RATE_LIMITS},

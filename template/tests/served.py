@@ -59,9 +59,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _database(tmp: Path) -> tuple[dict[str, str], str | None]:
+def _database(tmp: Path, *, sqlite: bool = False) -> tuple[dict[str, str], str | None]:
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
+    if sqlite or not url.startswith("postgres"):
         return {"DATABASE_URL": f"sqlite:///{tmp / 'served.db'}"}, None
     url = Settings(_env_file=None, database_url=url).database_url  # type: ignore[call-arg]
     schema = f"served_{secrets.token_hex(4)}"
@@ -80,9 +80,18 @@ def _drop(schema: str, url: str) -> None:
 
 
 @contextmanager
-def serve(tmp: Path, *, workers: int, env: dict[str, str] | None = None) -> Iterator[Served]:
-    """Initialise a fresh database, issue an API key and serve; always stopped afterwards."""
-    db_env, schema = _database(tmp)
+def serve(
+    tmp: Path,
+    *,
+    workers: int,
+    env: dict[str, str] | None = None,
+    sqlite: bool = False,
+    port: int | None = None,
+) -> Iterator[Served]:
+    """Initialise the database (kept in `tmp` on SQLite), issue an API key and serve on `port`
+    (default: a free one); always stopped afterwards."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    db_env, schema = _database(tmp, sqlite=sqlite)
     full_env = {
         **os.environ,
         **db_env,
@@ -113,7 +122,7 @@ def serve(tmp: Path, *, workers: int, env: dict[str, str] | None = None) -> Iter
             capture_output=True,
             text=True,
         ).stdout.split()[-1]
-        port = free_port()
+        port = port or free_port()
         options = ["--workers", str(workers), "--no-init"]
         with log.open("wb") as out:
             process = subprocess.Popen(

@@ -1,9 +1,10 @@
-"""Command line: init-db, create-admin, create-api-key."""
+"""Command line: init-db, create-admin, create-api-key, outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -12,9 +13,12 @@ from typer.testing import CliRunner
 from app.cli import cli, main
 from app.core.config import get_settings
 from app.core.db import create_db_engine, create_session_factory
-from app.core.profile import Profile
+from app.core.profile import Profile, Service
 from app.core.security import hash_secret
+from app.domain.reports import NewReport, file_report
+from app.domain.storage import create_storage
 from app.models import ApiKey, Officer, Region
+from tests.smtp import SmtpServer
 
 
 @pytest.fixture
@@ -106,3 +110,71 @@ def test_clean_photos_command_runs(
     done = runner.invoke(cli, ["clean-photos"])
     assert done.exit_code == 0, done.output
     assert "0 photo(s) re-encoded, 0 unreadable file(s) removed." in done.output
+
+
+def sample_attributes(service: Service) -> dict[str, Any]:
+    """A valid value for each required attribute of `service`."""
+    samples: dict[str, Any] = {
+        "number": "1",
+        "datetime": "2026-01-05T10:30:00+07:00",
+        "string": "uji",
+        "text": "uji",
+    }
+    values: dict[str, Any] = {}
+    for attribute in service.attributes:
+        if not attribute.required:
+            continue
+        if attribute.datatype == "singlevaluelist":
+            values[attribute.code] = attribute.values[0].key
+        elif attribute.datatype == "multivaluelist":
+            values[attribute.code] = [attribute.values[0].key]
+        else:
+            values[attribute.code] = samples.get(attribute.datatype, "uji")
+    return values
+
+
+def test_outbox_once_sends_through_smtp(
+    cli_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    smtp: SmtpServer,
+    profile: Profile,
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    service = next(s for s in profile.services if s.kind in ("report", "application"))
+    village = max(profile.regions, key=lambda r: r.level)
+    settings = get_settings()
+    engine = create_db_engine(settings)
+    with create_session_factory(engine)() as session:
+        filed = file_report(
+            session,
+            NewReport(
+                service_code=service.code,
+                description="Lampu jalan padam",
+                region_code=village.code,
+                attributes=sample_attributes(service),
+                contact_email="warga@example.org",
+                source="web",
+            ),
+            settings=settings,
+            profile=profile,
+            storage=create_storage(settings),
+        )
+        number = filed.report.tracking_number
+    engine.dispose()
+    for name, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_SECURITY": "none",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "STORAGE_DIR": str(tmp_path / "uploads"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    done = runner.invoke(cli, ["outbox", "--once"])
+    assert done.exit_code == 0, done.output
+    assert any(line.startswith("sent: ") for line in done.output.splitlines())
+    mails = smtp.inbox.to("warga@example.org")
+    assert len(mails) == 1
+    assert number in mails[0]["Subject"]

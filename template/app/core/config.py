@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from limits import parse_many
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +19,39 @@ PLACEHOLDER_SECRET = "changethis"
 MIN_SECRET_BYTES = 32
 CUSTOM_SETTINGS_FILE = Path(__file__).resolve().parent.parent / "custom" / "settings.toml"
 MODULE_NAMES = ("reports", "news", "prices", "integrations")
+
+
+class ForwardTarget(BaseModel):
+    """How reports forwarded to one outside agency are delivered (see the README).
+
+    `email`: to `email` or the agency's contact; `webhook`: a JSON POST to `url` signed with
+    HMAC-SHA256 of `secret`; `open311`: a GeoReport v2 POST to the server at `url` (its base,
+    e.g. https://lapor.kab.example.go.id/open311/v2) with `api_key`, as `service_code`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    transport: Literal["email", "webhook", "open311"] = "email"
+    email: str | None = None
+    url: str | None = None
+    secret: str | None = None
+    api_key: str | None = None
+    service_code: str | None = None
+    jurisdiction_id: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> ForwardTarget:
+        """Each transport has what it needs."""
+        needed = {"webhook": ("url", "secret"), "open311": ("url", "api_key")}
+        missing = [n for n in needed.get(self.transport, ()) if not getattr(self, n)]
+        if missing:
+            raise ValueError(
+                f"the {self.transport} transport needs {' and '.join(missing)}; "
+                "set them in FORWARDING or [forwarding.<AGENCY>] of settings.toml"
+            )
+        if self.url and not self.url.startswith(("https://", "http://")):
+            raise ValueError(f"url {self.url!r} is not an http(s) URL")
+        return self
 
 
 class Settings(BaseSettings):
@@ -73,6 +106,35 @@ class Settings(BaseSettings):
     modules: dict[str, bool] = {}
     cors_origins: list[str] = []
     open311_contact: str | None = None
+    # the address citizens reach the app at, for links in e-mails (e.g. https://lapor.example.go.id)
+    public_url: str | None = None
+    # outgoing e-mail; unset SMTP_HOST keeps e-mails waiting in the outbox (see the desk)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "noreply@localhost"
+    # the outbox worker: inside `serve` (one process holds the lease) or `python -m app outbox`
+    outbox_in_process: bool = True
+    outbox_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    outbox_batch: int = Field(default=20, ge=1, le=1000)
+    outbox_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    outbox_max_attempts: int = Field(default=12, ge=1, le=100)
+    outbox_retry_base_seconds: float = Field(default=30.0, gt=0, le=86_400)
+    outbox_retry_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86_400)
+    # daily overdue digest to supervisors, sent from this hour (province time)
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # web push (VAPID); unset: a key pair is generated into INSTANCE_DIR on first use
+    vapid_private_key: str | None = None
+    vapid_subject: str | None = None  # mailto: or https: contact for push services
+    # delivery of reports forwarded to outside agencies, by agency code (JSON in FORWARDING);
+    # an agency without an entry gets an e-mail at its contact address
+    forwarding: dict[str, ForwardTarget] = {}
+    forward_timeout: float = Field(default=10.0, gt=0, le=120)
+    # how often the status of a report forwarded over Open311 is read back from the other server
+    forward_poll_seconds: float = Field(default=300.0, gt=0, le=86_400)
     api_docs: bool | None = None  # /docs and /openapi.json; None = on outside production
     cookie_secure: bool | None = None  # web session cookies: None = in production and on HTTPS
     # how long a worker serves its cached catalogue before it checks the catalogue version in

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class AppError(Exception):
-    """Base class: `message` is a full sentence shown to the client."""
+    """Base class: `message` is a full sentence shown to the client.
+
+    `key` names the same sentence in the locale files (`error.<key>`, formatted with
+    `values`), so pages and Open311 answers show it in the client's language.
+    """
 
     status_code = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, key: str | None = None, **values: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.key = key
+        self.values = values
+
+    def text(self, translate: Callable[..., str], *, known: Callable[[str], bool]) -> str:
+        """The message in the language of `translate` when the locale files have it."""
+        if self.key is None or not known(f"error.{self.key}"):
+            return self.message
+        return translate(f"error.{self.key}", **self.values)
 
 
 class NotFoundError(AppError):

@@ -77,7 +77,11 @@ def validate_attributes(
         empty = raw is None or raw == "" or raw == []
         if empty:
             if definition.get("required"):
-                raise InvalidError(f"Attribute {code!r} is required for this service.")
+                raise InvalidError(
+                    f"Attribute {code!r} is required for this service.",
+                    key="attribute_required",
+                    code=code,
+                )
             continue
         assert raw is not None
         cleaned[code] = _check_value(definition, raw)

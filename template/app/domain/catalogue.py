@@ -83,7 +83,9 @@ def get_service(session: Session, code: str, *, requestable: bool = False) -> Se
 def checked_service(service: Service | None, code: str, *, requestable: bool = False) -> Service:
     """`service` if it is active (and requestable when asked); NotFoundError otherwise."""
     if service is None or not service.active:
-        raise NotFoundError(f"Service {code!r} does not exist.")
+        raise NotFoundError(f"Service {code!r} does not exist.", key="no_service", code=code)
     if requestable and service.kind not in REQUESTABLE_KINDS:
-        raise NotFoundError(f"Service {code!r} does not accept requests.")
+        raise NotFoundError(
+            f"Service {code!r} does not accept requests.", key="not_requestable", code=code
+        )
     return service

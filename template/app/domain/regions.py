@@ -17,7 +17,7 @@ def get_region(session: Session, code: str) -> Region:
     """The active region with `code`, or NotFoundError."""
     region = session.get(Region, code)
     if region is None or not region.active:
-        raise NotFoundError(f"Region {code!r} does not exist.")
+        raise NotFoundError(f"Region {code!r} does not exist.", key="no_region", code=code)
     return region
 
 

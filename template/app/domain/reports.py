@@ -36,6 +36,7 @@ from app.models import (
     Service,
     utcnow,
 )
+from app.outbox import events
 
 MAX_DESCRIPTION = 5000
 PUBLIC_COORDINATE_DECIMALS = 3  # 0.001 degree: about 110 m
@@ -162,18 +163,25 @@ def route(session: Session, service: Service, *, location: Region | None, provin
 
 def _check_location(session: Session, data: NewReport, province: str) -> Region | None:
     if (data.lat is None) != (data.long is None):
-        raise InvalidError("Give both lat and long, or neither.")
+        raise InvalidError("Give both lat and long, or neither.", key="lat_long_pair")
     if data.lat is not None and not -90 <= data.lat <= 90:
-        raise InvalidError("lat must be between -90 and 90.")
+        raise InvalidError("lat must be between -90 and 90.", key="lat_range")
     if data.long is not None and not -180 <= data.long <= 180:
-        raise InvalidError("long must be between -180 and 180.")
+        raise InvalidError("long must be between -180 and 180.", key="long_range")
     location = None
     if data.region_code:
         location = regions.get_region(session, data.region_code)
         if not regions.contains(province, location.code):
-            raise InvalidError(f"Region {location.code!r} is outside this province.")
+            raise InvalidError(
+                f"Region {location.code!r} is outside this province.",
+                key="region_outside",
+                code=location.code,
+            )
     if location is None and data.lat is None and not (data.address and data.address.strip()):
-        raise InvalidError("A location is required: a village code, lat/long or an address.")
+        raise InvalidError(
+            "A location is required: a village code, lat/long or an address.",
+            key="location_required",
+        )
     return location
 
 
@@ -187,7 +195,8 @@ def _check_reporter(data: NewReport) -> None:
         and not (data.contact_email or data.contact_phone)
     ):
         raise InvalidError(
-            "Log in, or give a contact e-mail or phone number so the office can reach you."
+            "Log in, or give a contact e-mail or phone number so the office can reach you.",
+            key="contact_required",
         )
 
 
@@ -217,13 +226,21 @@ def file_report(
     description = data.description.strip()
     # Open311 makes the description optional: the service's attributes may carry the report
     if not description and not (service.attributes and data.attributes):
-        raise InvalidError("A description is required.")
+        raise InvalidError("A description is required.", key="description_required")
     if len(description) > MAX_DESCRIPTION:
-        raise InvalidError(f"The description is longer than {MAX_DESCRIPTION} characters.")
+        raise InvalidError(
+            f"The description is longer than {MAX_DESCRIPTION} characters.",
+            key="description_long",
+            limit=MAX_DESCRIPTION,
+        )
     location = _check_location(session, data, profile.province.code)
     _check_reporter(data)
     if len(data.photos) > settings.max_photos:
-        raise InvalidError(f"At most {settings.max_photos} photos can be attached to a report.")
+        raise InvalidError(
+            f"At most {settings.max_photos} photos can be attached to a report.",
+            key="too_many_photos",
+            limit=settings.max_photos,
+        )
     photos = [
         clean_photo(
             content,
@@ -291,6 +308,7 @@ def file_report(
                 ReportPhoto(storage_key=key, content_type=media_type, size=len(content))
             )
         session.add(report)
+        events.report_filed(session, report)
         session.commit()
     except Exception as error:
         session.rollback()
@@ -329,7 +347,9 @@ def get_by_number(session: Session, number: str) -> Report:
     """The report with tracking number `number`; NotFoundError otherwise."""
     report = session.scalar(select(Report).where(Report.tracking_number == number.strip().upper()))
     if report is None:
-        raise NotFoundError(f"No report has tracking number {number!r}.")
+        raise NotFoundError(
+            f"No report has tracking number {number!r}.", key="no_report", number=number
+        )
     return report
 
 
@@ -400,19 +420,23 @@ def check_reporter(report: Report, *, citizen: Citizen | None, access_code: str 
         and secrets.compare_digest(report.access_code_hash, hash_secret(access_code))
     ):
         return
-    raise ForbiddenError("Only the reporter can do this (log in or give the access code).")
+    raise ForbiddenError(
+        "Only the reporter can do this (log in or give the access code).", key="only_reporter"
+    )
 
 
 def rate(report: Report, *, score: int, comment: str | None, now: datetime | None = None) -> Report:
     """Record the reporter's rating once, only after Selesai."""
     if report.status != ReportStatus.SELESAI:
         raise ConflictError(
-            f"A report can be rated only once it is Selesai; this one is {report.status.value}."
+            f"A report can be rated only once it is Selesai; this one is {report.status.value}.",
+            key="rate_not_finished",
+            status=report.status.value,
         )
     if report.rated_at is not None:
-        raise ConflictError("This report has already been rated.")
+        raise ConflictError("This report has already been rated.", key="already_rated")
     if not 1 <= score <= 5:
-        raise InvalidError("The score must be between 1 and 5.")
+        raise InvalidError("The score must be between 1 and 5.", key="score_range")
     report.rating_score = score
     report.rating_comment = (comment or "").strip() or None
     report.rated_at = now or utcnow()

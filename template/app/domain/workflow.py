@@ -19,6 +19,7 @@ from app.models import (
     ReportTransition,
     utcnow,
 )
+from app.outbox import events
 
 S = ReportStatus
 
@@ -30,7 +31,10 @@ TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     S.SELESAI: frozenset(),
     S.DITOLAK: frozenset(),
 }
-NOTE_REQUIRED: frozenset[ReportStatus] = frozenset({S.KOORDINASI, S.DITOLAK})
+NOTE_REQUIRED: frozenset[ReportStatus] = frozenset({S.KOORDINASI, S.SELESAI, S.DITOLAK})
+# Selesai needs an officer's photo of the finished work; Ditolak's reason is always public
+EVIDENCE_REQUIRED: frozenset[ReportStatus] = frozenset({S.SELESAI})
+ALWAYS_PUBLIC_NOTE: frozenset[ReportStatus] = frozenset({S.DITOLAK, S.SELESAI})
 OPEN_STATUSES: frozenset[ReportStatus] = frozenset(
     {S.MENUNGGU, S.KOORDINASI, S.DISPOSISI, S.PROSES}
 )
@@ -64,10 +68,18 @@ def check_transition(current: ReportStatus, target: ReportStatus, *, note: str |
         options = ", ".join(sorted(s.value for s in allowed)) or "none (the report is closed)"
         raise ConflictError(
             f"A report in status {current.value} cannot move to {target.value}; "
-            f"allowed next statuses: {options}."
+            f"allowed next statuses: {options}.",
+            key="move_forbidden",
+            current=current.value,
+            target=target.value,
+            options=options,
         )
     if target in NOTE_REQUIRED and not (note and note.strip()):
-        raise InvalidError(f"A note is required when moving a report to {target.value}.")
+        raise InvalidError(
+            f"A note is required when moving a report to {target.value}.",
+            key="note_required",
+            status=target.value,
+        )
 
 
 def check_handover(
@@ -127,6 +139,7 @@ def record_transition(
     actor: str,
     officer: Officer | None = None,
     handover: Handover | None = None,
+    note_public: bool = False,
 ) -> ReportTransition:
     """Append an audit record, set the status and apply `handover` (no rule checks)."""
     now = utcnow()
@@ -145,6 +158,7 @@ def record_transition(
         from_region_code=None if first else from_region,
         to_agency_code=report.handling_agency_code,
         to_region_code=report.handling_region_code,
+        note_public=bool(note) and (note_public or target in ALWAYS_PUBLIC_NOTE),
     )
     report.transitions.append(transition)
     report.status = target
@@ -172,13 +186,24 @@ def transition(
     officer: Officer,
     agency_code: str | None = None,
     region_code: str | None = None,
+    note_public: bool = False,
 ) -> ReportTransition:
     """Move `report` to `target` on behalf of `officer`, enforcing the rules.
 
     Koordinasi and Disposisi may also hand the report to another unit (`agency_code`,
     `region_code`, see `check_handover`); the officer's scope is checked by the caller.
+    `note_public` shows the note on the public tracking page (always for Ditolak and
+    Selesai); Selesai takes the evidence photos uploaded before it (see `add_evidence`).
     """
     check_transition(report.status, target, note=note)
+    pending = [item for item in report.evidence if item.transition_id is None]
+    if target in EVIDENCE_REQUIRED and not pending:
+        raise InvalidError(
+            f"A photo of the finished work is required when moving a report to {target.value}; "
+            "attach one with the move.",
+            key="evidence_required",
+            status=target.value,
+        )
     handover = check_handover(
         session, report, target, agency_code=agency_code, region_code=region_code
     )
@@ -189,10 +214,15 @@ def transition(
         actor=officer.full_name,
         officer=officer,
         handover=handover,
+        note_public=note_public,
     )
+    if target in EVIDENCE_REQUIRED:
+        for item in pending:
+            item.transition = record
     if target in CLOSED_STATUSES:
         report.closed_at = record.created_at
         report.closed_by_id = officer.id
+    events.report_moved(session, report, record)
     session.commit()
     return record
 

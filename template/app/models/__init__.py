@@ -6,9 +6,17 @@ from app.models.base import Base, utcnow
 from app.models.catalogue import Agency, Service, ServiceGroup
 from app.models.content import AppMeta, Commodity, CommodityPrice, Integration, NewsItem
 from app.models.limits import RateLimitCounter
+from app.models.outbox import (
+    Channel,
+    OutboxMessage,
+    OutboxState,
+    PushSubscription,
+    WorkerLease,
+)
 from app.models.region import Region, RegionSearchKey
 from app.models.report import (
     Report,
+    ReportEvidence,
     ReportForward,
     ReportPhoto,
     ReportSource,
@@ -22,6 +30,7 @@ __all__ = [
     "ApiKey",
     "AppMeta",
     "Base",
+    "Channel",
     "Citizen",
     "Commodity",
     "CommodityPrice",
@@ -29,10 +38,14 @@ __all__ = [
     "NewsItem",
     "Officer",
     "OfficerRole",
+    "OutboxMessage",
+    "OutboxState",
+    "PushSubscription",
     "RateLimitCounter",
     "Region",
     "RegionSearchKey",
     "Report",
+    "ReportEvidence",
     "ReportForward",
     "ReportPhoto",
     "ReportSource",
@@ -40,5 +53,6 @@ __all__ = [
     "ReportTransition",
     "Service",
     "ServiceGroup",
+    "WorkerLease",
     "utcnow",
 ]

@@ -106,6 +106,9 @@ class Report(Base):
     forwards: Mapped[list[ReportForward]] = relationship(
         back_populates="report", order_by="ReportForward.id", cascade="all, delete-orphan"
     )
+    evidence: Mapped[list[ReportEvidence]] = relationship(
+        back_populates="report", order_by="ReportEvidence.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_closed(self) -> bool:
@@ -153,8 +156,13 @@ class ReportTransition(Base):
     from_region_code: Mapped[str | None] = mapped_column(String(64))
     to_agency_code: Mapped[str | None] = mapped_column(String(64))
     to_region_code: Mapped[str | None] = mapped_column(String(64))
+    # shown on the public tracking page; a rejection reason is always public
+    note_public: Mapped[bool] = mapped_column(default=False)
 
     report: Mapped[Report] = relationship(back_populates="transitions")
+    evidence: Mapped[list[ReportEvidence]] = relationship(
+        back_populates="transition", order_by="ReportEvidence.id"
+    )
 
     @property
     def moved_unit(self) -> bool:
@@ -176,5 +184,35 @@ class ReportForward(Base):
     contact: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # delivery through the outbox: how, when, and the other side's id and last known status
+    transport: Mapped[str | None] = mapped_column(String(16))
+    delivered_at: Mapped[datetime | None]
+    remote_id: Mapped[str | None] = mapped_column(String(100))
+    remote_status: Mapped[str | None] = mapped_column(String(32))
+    remote_notes: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None]
 
     report: Mapped[Report] = relationship(back_populates="forwards")
+
+
+class ReportEvidence(Base):
+    """An officer's photo of the finished work ("after" photo), public with the Selesai move.
+
+    Uploaded before the move (`transition_id` empty), attached to the Selesai transition.
+    """
+
+    __tablename__ = "report_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    transition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_transitions.id", ondelete="SET NULL")
+    )
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+    transition: Mapped[ReportTransition | None] = relationship(back_populates="evidence")

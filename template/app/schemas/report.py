@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from app.domain.catalogue import localise
-from app.models import Report, ReportStatus
+from app.models import Report, ReportStatus, ReportTransition
 from app.schemas.common import ORMModel
 
 
@@ -26,14 +26,21 @@ class ReportCreated(BaseModel):
 
 
 class StatusStep(BaseModel):
-    """One status the report went through."""
+    """One status the report went through, with its public note and evidence photos."""
 
     status: ReportStatus
     at: datetime
+    note: str | None = None
+    handed_to: str | None = None
+    evidence: list[int] = []
 
 
 class ReportTrack(BaseModel):
-    """Public, minimal view: no description, location, reporter or notes."""
+    """Public view: status, handling unit and the public timeline; no description or reporter.
+
+    Notes appear only when the officer made them public (a rejection reason and the
+    completion note always are); the due date is left out once the report is closed.
+    """
 
     tracking_number: str
     service_code: str
@@ -41,19 +48,25 @@ class ReportTrack(BaseModel):
     status: ReportStatus
     created_at: datetime
     updated_at: datetime
-    due_at: datetime
+    due_at: datetime | None
     is_overdue: bool
     outside_authority: bool
     forwarded_to: str | None
+    handling_unit: str
     verified: bool
     history: list[StatusStep]
 
     @classmethod
-    def of(cls, report: Report, *, now: datetime, lang: str) -> ReportTrack:
-        """Build the public view of `report`."""
+    def of(
+        cls, report: Report, *, now: datetime, lang: str, names: dict[str, str] | None = None
+    ) -> ReportTrack:
+        """Build the public view of `report`; `names` maps agency and region codes to names."""
+        names = names or {}
         forwarded = (
             report.handling_agency.name if report.outside_authority and report.forwards else None
         )
+        unit = report.handling_agency.name
+        region = names.get(report.handling_region_code)
         return cls(
             tracking_number=report.tracking_number,
             service_code=report.service_code,
@@ -61,13 +74,29 @@ class ReportTrack(BaseModel):
             status=report.status,
             created_at=report.created_at,
             updated_at=report.updated_at,
-            due_at=report.due_at,
+            due_at=None if report.is_closed else report.due_at,
             is_overdue=report.overdue_at(now),
             outside_authority=report.outside_authority,
             forwarded_to=forwarded,
+            handling_unit=f"{unit} · {region}" if region else unit,
             verified=report.verified_at is not None,
-            history=[StatusStep(status=t.to_status, at=t.created_at) for t in report.transitions],
+            history=[_step(t, names) for t in report.transitions],
         )
+
+
+def _step(transition: ReportTransition, names: dict[str, str]) -> StatusStep:
+    handed = None
+    if transition.moved_unit and transition.to_agency_code:
+        agency = names.get(transition.to_agency_code, transition.to_agency_code)
+        region = names.get(transition.to_region_code or "")
+        handed = f"{agency} · {region}" if region else agency
+    return StatusStep(
+        status=transition.to_status,
+        at=transition.created_at,
+        note=transition.note if transition.note_public else None,
+        handed_to=handed,
+        evidence=[item.id for item in transition.evidence],
+    )
 
 
 class TransitionPublic(ORMModel):
@@ -76,6 +105,7 @@ class TransitionPublic(ORMModel):
     from_status: ReportStatus | None
     to_status: ReportStatus
     note: str | None
+    note_public: bool = False
     actor: str
     officer_id: int | None
     created_at: datetime
@@ -92,6 +122,10 @@ class ForwardPublic(ORMModel):
     contact: str | None
     note: str | None
     created_at: datetime
+    transport: str | None = None
+    delivered_at: datetime | None = None
+    remote_id: str | None = None
+    remote_status: str | None = None
 
 
 class PhotoPublic(ORMModel):
@@ -192,6 +226,7 @@ class TransitionCreate(BaseModel):
 
     to_status: ReportStatus
     note: Annotated[str | None, Field(max_length=2000)] = None
+    note_public: bool = False
     agency_code: Annotated[str | None, Field(max_length=64)] = None
     region_code: Annotated[str | None, Field(max_length=64)] = None
 

@@ -24,6 +24,7 @@ from app.web.routes import (
 
 VERSIONED_CACHE = "public, max-age=31536000, immutable"
 PLAIN_CACHE = "public, max-age=3600"
+from app.web.routes import outbox as outbox_pages
 
 
 class SandboxedSvgStaticFiles(StaticFiles):
@@ -52,6 +53,7 @@ def install(app: FastAPI) -> None:
     routers = [pwa.router, home.router, account.router]
     if modules.get("reports"):
         routers += [reports.router, track.router, desk.router, maps.router, dashboard.router]
+        routers.append(outbox_pages.router)
     routers.append(admin.router)
     if modules.get("news"):
         routers += [content.news_router, admin.news_images]

@@ -243,6 +243,10 @@ class WebContext:
         """A 303 redirect (after a form post) carrying the pending cookies."""
         return self._apply(RedirectResponse(url, status_code=303))
 
+    def error_text(self, error: AppError) -> str:
+        """The message of `error` in the page's language (English when not translated)."""
+        return error.text(self.t, known=self.t.has)
+
     def error(self, status_code: int, *, title: str, detail: str | None = None) -> Response:
         """An error page."""
         return self.render("error.html", status_code=status_code, title=title, detail=detail)
@@ -347,6 +351,8 @@ class WebRoute(APIRoute):
                 key = {404: "error.not_found", 403: "error.forbidden"}.get(
                     error.status_code, "error.invalid"
                 )
-                return error_page(request, error.status_code, title_key=key, detail=error.message)
+                translate = Translator(page_language(request))
+                detail = error.text(translate, known=translate.has)
+                return error_page(request, error.status_code, title_key=key, detail=detail)
 
         return page

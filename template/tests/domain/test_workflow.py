@@ -17,7 +17,7 @@ def test_table_matches_the_documented_flow() -> None:
     assert TRANSITIONS[S.DISPOSISI] == {S.PROSES, S.DITOLAK}
     assert TRANSITIONS[S.PROSES] == {S.SELESAI}
     assert TRANSITIONS[S.SELESAI] == TRANSITIONS[S.DITOLAK] == frozenset()
-    assert {S.KOORDINASI, S.DITOLAK} == NOTE_REQUIRED
+    assert {S.KOORDINASI, S.SELESAI, S.DITOLAK} == NOTE_REQUIRED
 
 
 def test_status_values_are_the_indonesian_words() -> None:

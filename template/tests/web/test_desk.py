@@ -102,13 +102,22 @@ def test_workflow_through_the_pages(
 
     no_note = _move(browser, number, "Ditolak")
     assert no_note.status_code == 422
-    assert "A note is required when moving a report to Ditolak." in no_note.text
+    assert "Catatan wajib diisi untuk status Ditolak." in no_note.text
     assert _move(browser, number, "Koordinasi", "Ke dinas terkait").status_code == 303
     assert _move(browser, number, "Proses").status_code == 303
     forbidden = _move(browser, number, "Menunggu")
     assert forbidden.status_code == 409
-    done = _move(browser, number, "Selesai")
-    assert done.status_code == 303
+    no_photo = _move(browser, number, "Selesai", "Lampu sudah diganti")
+    assert no_photo.status_code == 422
+    assert "Foto hasil penanganan wajib untuk status Selesai" in no_photo.text
+    done = post_form(
+        browser,
+        f"/desk/reports/{number}",
+        f"/desk/reports/{number}/transition",
+        {"to_status": "Selesai", "note": "Lampu sudah diganti"},
+        files={"evidence": ("sesudah.png", PNG, "image/png")},
+    )
+    assert done.status_code == 303, done.text[-3000:]
     page = browser.get(done.headers["location"]).text
     assert "Perubahan tersimpan." in page
     assert 'data-report-status="Selesai"' in page

@@ -138,7 +138,7 @@ def test_invalid_report_is_shown_again_with_the_message(
     )
     assert answer.status_code == 422
     assert "Laporan belum terkirim" in answer.text
-    assert "is required for this service" in answer.text
+    assert "wajib untuk layanan ini" in answer.text
     assert ">Tanpa tingkat</textarea>" in answer.text
     assert 'value="a@b.id"' in answer.text
 

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import OfficerFactory, Places
+from tests.conftest import OfficerFactory, Places, finish_report
 from tests.web.conftest import post_form
 
 NUMBER = re.compile(r"/track/([A-Z0-9-]+)\?filed=1")
@@ -27,11 +27,7 @@ def file_through_pages(client: TestClient, places: Places, **extra: str) -> str:
 
 def finish(client: TestClient, number: str, headers: dict[str, str]) -> None:
     """Move a report to Selesai through the officers' API."""
-    for status in ("Proses", "Selesai"):
-        moved = client.post(
-            f"/api/desk/reports/{number}/transitions", headers=headers, json={"to_status": status}
-        )
-        assert moved.status_code == 200, moved.text
+    finish_report(client, number, headers)
 
 
 def test_track_form_and_unknown_number(browser: TestClient) -> None:
@@ -75,7 +71,7 @@ def test_guest_rates_a_finished_report_once(
     assert "Beri penilaian" not in after.text
     again = post_form(browser, "/login", f"/track/{number}/rating", {"score": "5"})
     assert again.status_code == 422
-    assert "already been rated" in again.text
+    assert "sudah dinilai" in again.text
 
 
 def test_rating_needs_the_reporter_and_a_finished_report(
@@ -84,12 +80,12 @@ def test_rating_needs_the_reporter_and_a_finished_report(
     number = file_through_pages(browser, places)
     early = post_form(browser, "/login", f"/track/{number}/rating", {"score": "5"})
     assert early.status_code == 422
-    assert "only once it is Selesai" in early.text
+    assert "setelah berstatus Selesai" in early.text
     stranger = post_form(
         another_browser, f"/track/{number}", f"/track/{number}/rating", {"score": "1"}
     )
     assert stranger.status_code == 422
-    assert "Only the reporter" in stranger.text
+    assert "Hanya pelapor" in stranger.text
 
 
 def test_access_code_unlocks_the_report_on_another_device(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Response, UploadFile
 
-from app.api.deps import CurrentOfficer, CurrentSupervisor, SessionDep, StorageDep
+from app.api.deps import (
+    CurrentOfficer,
+    CurrentSupervisor,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from app.api.photos import photo_response
 from app.core.errors import NotFoundError
 from app.domain import workflow
+from app.domain.evidence import add_evidence
 from app.domain.reports import get_for_officer, list_for_officer
 from app.models import ReportStatus, utcnow
 from app.schemas.report import ReportDetail, ReportSummary, TransitionCreate
@@ -67,7 +74,40 @@ def move_report(
         officer=officer,
         agency_code=body.agency_code,
         region_code=body.region_code,
+        note_public=body.note_public,
     )
+    return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
+
+
+@router.post("/{number}/evidence", response_model=ReportDetail, status_code=201)
+def upload_evidence(
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    officer: CurrentOfficer,
+    number: str,
+    photo: UploadFile,
+) -> ReportDetail:
+    """Attach a photo of the finished work to a report in Proses; Selesai needs one.
+
+    The photo stays internal until the Selesai move, which shows it on the tracking page.
+    """
+    report = get_for_officer(session, officer, number=number)
+    item = add_evidence(
+        session,
+        report,
+        officer=officer,
+        filename=photo.filename or "photo",
+        data=photo.file.read(settings.upload_max_bytes + 1),
+        settings=settings,
+        storage=storage,
+    )
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        storage.delete(item.storage_key)
+        raise
     return ReportDetail.of(report, now=utcnow(), hide_reporter=True)
 
 

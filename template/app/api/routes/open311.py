@@ -35,6 +35,7 @@ from app.domain.reports import FiledReport, NewReport, file_report, public_locat
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, ReportPhoto, ReportTransition, Service, utcnow
+from app.web.i18n import Translator
 
 router = APIRouter(tags=["open311"])
 
@@ -77,7 +78,21 @@ _DATATYPE_DESCRIPTIONS = {
 
 
 def _lang(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "id"
+    """`?lang=`, else the first of `id` / `en` in Accept-Language, else Indonesian."""
+    asked = request.query_params.get("lang")
+    if asked in ("id", "en"):
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in ("id", "en"):
+            return tag
+    return "id"
+
+
+def _error_text(request: Request, error: AppError) -> str:
+    """The message of `error` in the client's language."""
+    translate = Translator(_lang(request))
+    return error.text(translate, known=translate.has)
 
 
 def _iso(value: datetime | None, timezone: str) -> str | None:
@@ -229,7 +244,7 @@ async def service_definition(
             catalogue.by_code.get(service_code), service_code, requestable=True
         )
     except AppError as error:
-        raise Open311Error(error.status_code, error.message, fmt) from None
+        raise Open311Error(error.status_code, _error_text(request, error), fmt) from None
 
     def build() -> Response:
         attributes = sorted(service.attributes, key=lambda item: item.get("order", 0))
@@ -261,6 +276,7 @@ def _file_request(
     storage: Storage,
     limits: RateLimits,
     idempotency: str | None,
+    lang: str = "id",
 ) -> FiledReport:
     def one(name: str) -> str | None:
         values = form.get(name)
@@ -315,7 +331,8 @@ def _file_request(
     try:
         return file_report(session, data, settings=settings, profile=profile, storage=storage)
     except AppError as error:
-        raise Open311Error(400, error.message, fmt) from None
+        translate = Translator(lang)
+        raise Open311Error(400, error.text(translate, known=translate.has), fmt) from None
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -349,12 +366,13 @@ def create_request(
         storage=storage,
         limits=request.app.state.limits,
         idempotency=idempotency,
+        lang=_lang(request),
     )
     report = filed.report
-    notice = (
-        f"Outside the province's authority: forwarded to {report.handling_agency.name}."
-        if report.outside_authority
-        else f"Handled by {report.handling_agency.name}."
+    translate = Translator(_lang(request))
+    notice = translate(
+        "open311.notice_forwarded" if report.outside_authority else "open311.notice_handled",
+        agency=report.handling_agency.name,
     )
     # every service is `realtime`: the answer carries the request id and no token (the spec
     # gives one or the other)
@@ -484,7 +502,11 @@ def _photos_and_notes(
     )
     latest = (
         select(func.max(ReportTransition.id))
-        .where(ReportTransition.report_id.in_(report_ids), ReportTransition.note.is_not(None))
+        .where(
+            ReportTransition.report_id.in_(report_ids),
+            ReportTransition.note.is_not(None),
+            ReportTransition.note_public.is_(True),
+        )
         .group_by(ReportTransition.report_id)
     )
     notes = select(ReportTransition.report_id, ReportTransition.note).where(
@@ -506,7 +528,7 @@ def read_request(
     report = session.scalar(select(Report).where(Report.tracking_number == number))
     if report is None:
         raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
-    notes = [t.note for t in report.transitions if t.note]
+    notes = [t.note for t in report.transitions if t.note and t.note_public]
     doc = _request_doc(
         report,
         photo_url=(

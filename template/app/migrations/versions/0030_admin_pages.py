@@ -1,7 +1,7 @@
 """Admin pages: the administration audit trail and news images.
 
 Revision ID: 0030
-Revises: 0003
+Revises: 0020
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0010"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

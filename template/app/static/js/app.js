@@ -201,8 +201,58 @@
     check();
   }
 
+  function base64ToBytes(text) {
+    var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = window.atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return bytes;
+  }
+
+  function bytesToBase64(buffer) {
+    var text = "";
+    new Uint8Array(buffer).forEach(function (b) { text += String.fromCharCode(b); });
+    return window.btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  /* The reporter asks for web push: permission, subscription with the VAPID key, sent with the CSRF token. */
+  function pushOffer(root) {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
+    var button = root.querySelector("[data-push-button]");
+    var status = root.querySelector("[data-push-status]");
+    root.hidden = false;
+    button.addEventListener("click", function () {
+      Notification.requestPermission().then(function (permission) {
+        if (permission !== "granted") throw new Error("denied");
+        return navigator.serviceWorker.ready;
+      }).then(function (registration) {
+        return registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: base64ToBytes(root.getAttribute("data-push-key"))
+        });
+      }).then(function (subscription) {
+        var body = new URLSearchParams();
+        body.set("csrf_token", root.getAttribute("data-csrf"));
+        body.set("endpoint", subscription.endpoint);
+        body.set("p256dh", bytesToBase64(subscription.getKey("p256dh")));
+        body.set("auth", bytesToBase64(subscription.getKey("auth")));
+        return fetch(root.getAttribute("data-push-url"), { method: "POST", body: body, credentials: "same-origin" });
+      }).then(function (response) {
+        return response.json().then(function (answer) {
+          if (!response.ok) throw new Error(answer.detail);
+          status.textContent = answer.detail;
+          button.hidden = true;
+        });
+      }).catch(function (error) {
+        status.textContent = error && error.message === "denied"
+          ? root.getAttribute("data-msg-denied") : root.getAttribute("data-msg-failed");
+      });
+    });
+  }
+
   ready(function () {
     offlineBanner();
+    document.querySelectorAll("[data-push]").forEach(pushOffer);
     document.querySelectorAll("[data-region-picker]").forEach(regionPicker);
     document.querySelectorAll("[data-geo]").forEach(geolocation);
     document.querySelectorAll("input[data-max-files]").forEach(photoLimit);

@@ -77,3 +77,27 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, isCatalogue(url)));
   }
 });
+
+/* Web push: a report's new status, shown as a notification that opens its tracking page. */
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "", {
+      body: message.body || "",
+      icon: "/icons/icon-192.png",
+      data: { url: message.url || "/" }
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data.url || "/", self.location.origin);
+  const path = target.origin === self.location.origin ? target.pathname : "/";
+  event.waitUntil(self.clients.openWindow(path));
+});

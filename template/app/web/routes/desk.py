@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from app.api.deps import login_guard
 from app.api.photos import photo_response
@@ -22,6 +23,7 @@ from app.core.errors import AppError, ForbiddenError, NotFoundError
 from app.domain import regions, workflow
 from app.domain.accounts import authenticate
 from app.domain.catalogue import list_agencies, list_services
+from app.domain.evidence import add_evidence
 from app.domain.exports import EXPORT_LIMIT, reports_csv
 from app.domain.locations import locations
 from app.domain.reports import (
@@ -324,7 +326,8 @@ def render_report(
         moved=web.request.query_params.get("moved") == "1",
         error=error,
         form_values=form_values
-        or {"to_status": "", "note": "", "agency_code": "", "region_code": ""},
+        or {"to_status": "", "note": "", "agency_code": "", "region_code": "", "note_public": ""},
+        evidence_statuses=workflow.EVIDENCE_REQUIRED,
         handover_statuses=workflow.HANDOVER_STATUSES,
         agencies=[a for a in list_agencies(web.session) if a.code != report.handling_agency_code],
         handover_regions=handover_regions(web.session, report),
@@ -352,9 +355,25 @@ def move(web: Web, number: str, form: CheckedForm) -> Response:
         name: str(form.get(name) or "").strip()[:limit] for name, limit in FORM_LIMITS.items()
     }
     target = values["to_status"]
+    values["note_public"] = "on" if form.get("note_public") == "on" else ""
+    storage = web.request.app.state.storage
+    saved: list[str] = []
     try:
         if target not in set(ReportStatus):
             raise NotFoundError(web.t("desk.choose_status"))
+        if ReportStatus(target) in workflow.EVIDENCE_REQUIRED:
+            for item in form.getlist("evidence"):
+                if isinstance(item, UploadFile) and item.filename:
+                    added = add_evidence(
+                        web.session,
+                        report,
+                        officer=officer,
+                        filename=item.filename,
+                        data=item.file.read(web.settings.upload_max_bytes + 1),
+                        settings=web.settings,
+                        storage=storage,
+                    )
+                    saved.append(added.storage_key)
         workflow.transition(
             web.session,
             report,
@@ -363,13 +382,16 @@ def move(web: Web, number: str, form: CheckedForm) -> Response:
             officer=officer,
             agency_code=values["agency_code"] or None,
             region_code=values["region_code"] or None,
+            note_public=bool(values["note_public"]),
         )
     except AppError as error:
         web.session.rollback()
+        for key in saved:
+            storage.delete(key)
         return render_report(
             web,
             report,
-            error=error.message,
+            error=web.error_text(error),
             status_code=error.status_code,
             form_values=values,
         )
@@ -389,7 +411,9 @@ def verify(web: Web, number: str, form: CheckedForm) -> Response:
         workflow.verify_closure(web.session, report, supervisor=officer)
     except AppError as error:
         web.session.rollback()
-        return render_report(web, report, error=error.message, status_code=error.status_code)
+        return render_report(
+            web, report, error=web.error_text(error), status_code=error.status_code
+        )
     return web.redirect(f"/desk/reports/{report.tracking_number}?moved=1")
 
 

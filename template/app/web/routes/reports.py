@@ -198,7 +198,9 @@ def submit_report(web: Web, code: str, form: CheckedForm) -> Response:
         )
     except AppError as error:
         web.session.rollback()
-        return render_form(web, service, form, error=error.message, status_code=error.status_code)
+        return render_form(
+            web, service, form, error=web.error_text(error), status_code=error.status_code
+        )
     report = filed.report
     try:
         hooks.on_report_created(report)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import OfficerRole, Report, ReportTransition, utcnow
-from tests.conftest import OfficerFactory, Places, ReportFactory
+from tests.conftest import PNG, OfficerFactory, Places, ReportFactory
 
 
 def _move(
@@ -92,9 +92,22 @@ def test_full_workflow_with_audit_and_verification(
     assert _move(client, number, operator, "Proses").status_code == 200
     early = client.post(f"/api/desk/reports/{number}/verify", headers=supervisor)
     assert early.status_code == 409
-    done = _move(client, number, operator, "Selesai")
+    no_note = _move(client, number, operator, "Selesai")
+    assert no_note.status_code == 422
+    assert no_note.json() == {"detail": "A note is required when moving a report to Selesai."}
+    no_photo = _move(client, number, operator, "Selesai", "Sudah diperbaiki")
+    assert no_photo.status_code == 422
+    assert no_photo.json() == {
+        "detail": "A photo of the finished work is required when moving a report to Selesai; "
+        "attach one with the move."
+    }
+    photo = {"photo": ("sesudah.png", PNG, "image/png")}
+    evidence = f"/api/desk/reports/{number}/evidence"
+    assert client.post(evidence, headers=operator, files=photo).status_code == 201
+    done = _move(client, number, operator, "Selesai", "Sudah diperbaiki")
     assert done.status_code == 200
     assert done.json()["closed_at"] is not None
+    assert client.post(evidence, headers=operator, files=photo).status_code == 422
 
     assert client.post(f"/api/desk/reports/{number}/verify", headers=operator).status_code == 403
     verified = client.post(f"/api/desk/reports/{number}/verify", headers=supervisor)

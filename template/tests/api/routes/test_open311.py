@@ -119,8 +119,9 @@ def test_service_definition_xml(client: TestClient) -> None:
 def test_errors_in_both_formats(client: TestClient) -> None:
     response = client.get(f"{BASE}/services/NOPE.json")
     assert response.status_code == 404
-    assert response.json() == [{"code": 404, "description": "Service 'NOPE' does not exist."}]
-    response = client.get(f"{BASE}/services/NOPE.xml")
+    assert response.json() == [{"code": 404, "description": "Layanan 'NOPE' tidak ada."}]
+    english = {"Accept-Language": "en-GB,en;q=0.8"}
+    response = client.get(f"{BASE}/services/NOPE.xml", headers=english)
     assert response.status_code == 404
     root = _xml(response)
     assert root.tag == "errors"
@@ -156,7 +157,11 @@ def test_post_validates_attributes(client: TestClient, places: Places, api_key: 
     }
     missing = _post(client, "json", **fields)
     assert missing.status_code == 400
-    assert missing.json()[0]["description"] == "Attribute 'tingkat' is required for this service."
+    assert missing.json()[0]["description"] == "Isian 'tingkat' wajib untuk layanan ini."
+    english = client.post(
+        f"{BASE}/requests.json", data=fields, headers={"Accept-Language": "en"}
+    ).json()[0]["description"]
+    assert english == "Attribute 'tingkat' is required for this service."
     wrong = _post(client, "json", **fields, **{"attribute[tingkat]": "parah"})
     assert wrong.status_code == 400
     unknown = _post(
@@ -196,7 +201,18 @@ def test_post_then_read_request_token_and_list(
     number = answer["service_request_id"]
     assert "token" not in answer  # a realtime service answers the id, not a token
     token = session.scalar(select(Report.token).where(Report.tracking_number == number))
-    assert answer["service_notice"] == "Handled by Dinas Uji."
+    assert answer["service_notice"] == "Ditangani oleh Dinas Uji."
+    again = client.post(
+        f"{BASE}/requests.json",
+        data={
+            "api_key": api_key,
+            "service_code": "ZZ-TEST-PROVINCE",
+            "address_id": places.village.code,
+            "description": "Laporan kedua",
+        },
+        headers={"Accept-Language": "en-US,en;q=0.9,id;q=0.5"},
+    )
+    assert again.json()[0]["service_notice"] == "Handled by Dinas Uji."
 
     by_token = client.get(f"{BASE}/tokens/{token}.json").json()
     assert by_token == [{"service_request_id": number, "token": token}]

@@ -12,7 +12,16 @@ from app.core.config import Settings
 from app.core.profile import Profile
 from app.domain.tracking import tracking_prefix
 from app.models import OfficerRole
-from tests.conftest import JPEG, PASSWORD, PNG, WEBP, OfficerFactory, Places, ReportFactory
+from tests.conftest import (
+    JPEG,
+    PASSWORD,
+    PNG,
+    WEBP,
+    OfficerFactory,
+    Places,
+    ReportFactory,
+    finish_report,
+)
 
 
 def _citizen_headers(client: TestClient) -> dict[str, str]:
@@ -221,11 +230,7 @@ def test_citizen_reports_and_privacy(
 
 
 def _close(client: TestClient, number: str, headers: dict[str, str]) -> None:
-    for status in ("Proses", "Selesai"):
-        response = client.post(
-            f"/api/desk/reports/{number}/transitions", headers=headers, json={"to_status": status}
-        )
-        assert response.status_code == 200, response.text
+    finish_report(client, number, headers)
 
 
 def test_rating_rules(

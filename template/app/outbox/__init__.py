@@ -1,0 +1,1 @@
+"""Notifications and forwards through the outbox: queue, events, messages, transports, worker."""
