@@ -57,7 +57,7 @@ class LocalStorage:
         """Read `root/key`."""
         path = self._path(key)
         if not path.is_file():
-            raise NotFoundError(f"Stored file {key!r} does not exist.")
+            raise NotFoundError(f"Stored file {key!r} does not exist.", key="stored_file_missing")
         return path.read_bytes()
 
     def delete(self, key: str) -> None:
@@ -94,7 +94,7 @@ class S3Storage:
             response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
         except Exception as error:
             if type(error).__name__ in {"NoSuchKey", "ClientError"}:
-                raise NotFoundError(f"Stored file {key!r} does not exist.") from error
+                raise NotFoundError(f"Stored file {key!r} does not exist.", key="stored_file_missing") from error
             raise
         return response["Body"].read()
 

@@ -127,6 +127,8 @@ def read_photo(
     report = get_for_officer(session, officer, number=number)
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
-        raise NotFoundError(f"Report {report.tracking_number} has no photo {photo_id}.")
+        raise NotFoundError(
+            f"Report {report.tracking_number} has no photo {photo_id}.", key="no_photo", photo=photo_id
+        )
     content = storage.load(photo.storage_key)
     return photo_response(content, photo.content_type, name=f"{report.tracking_number}-{photo.id}")

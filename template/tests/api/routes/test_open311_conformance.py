@@ -56,7 +56,7 @@ def test_description_is_still_required_without_attributes(
         client, api_key=api_key, service_code="ZZ-TEST-PROVINCE", address_id=places.village.code
     )
     assert plain.status_code == 400
-    assert plain.json() == [{"code": 400, "description": "A description is required."}]
+    assert plain.json() == [{"code": 400, "description": "Uraian laporan wajib diisi."}]
     # a service with attributes, but none sent and no description: nothing carries the report
     empty = _post(
         client, api_key=api_key, service_code="ZZ-TEST-VILLAGE", address_id=places.village.code
@@ -111,7 +111,7 @@ def test_unknown_address_id_is_400_and_unknown_service_404(
     unknown_place = _post(client, service_code="ZZ-TEST-PROVINCE", **fields)
     assert unknown_place.status_code == 400
     assert unknown_place.json() == [
-        {"code": 400, "description": "Region '99.99.99.9999' does not exist."}
+        {"code": 400, "description": "Wilayah '99.99.99.9999' tidak ada."}
     ]
     unknown_service = _post(client, service_code="NOPE", **fields)
     assert unknown_service.status_code == 404

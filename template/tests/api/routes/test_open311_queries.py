@@ -52,7 +52,9 @@ def _add_reports(session: Session, places: Places, count: int, tag: str) -> None
             due_at=now + timedelta(days=3),
         )
         report.transitions.append(
-            ReportTransition(to_status=ReportStatus.PROSES, note=f"Catatan {index}", actor="uji")
+            ReportTransition(
+                to_status=ReportStatus.PROSES, note=f"Catatan {index}", note_public=True, actor="uji"
+            )
         )
         report.photos.append(
             ReportPhoto(storage_key=f"uji/{tag}/{index}.jpg", content_type="image/jpeg", size=10)
