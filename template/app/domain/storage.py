@@ -94,7 +94,9 @@ class S3Storage:
             response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
         except Exception as error:
             if type(error).__name__ in {"NoSuchKey", "ClientError"}:
-                raise NotFoundError(f"Stored file {key!r} does not exist.", key="stored_file_missing") from error
+                raise NotFoundError(
+                    f"Stored file {key!r} does not exist.", key="stored_file_missing"
+                ) from error
             raise
         return response["Body"].read()
 

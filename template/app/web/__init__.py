@@ -21,10 +21,10 @@ from app.web.routes import (
     reports,
     track,
 )
+from app.web.routes import outbox as outbox_pages
 
 VERSIONED_CACHE = "public, max-age=31536000, immutable"
 PLAIN_CACHE = "public, max-age=3600"
-from app.web.routes import outbox as outbox_pages
 
 
 class SandboxedSvgStaticFiles(StaticFiles):

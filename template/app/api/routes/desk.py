@@ -128,7 +128,9 @@ def read_photo(
     photo = next((p for p in report.photos if p.id == photo_id), None)
     if photo is None:
         raise NotFoundError(
-            f"Report {report.tracking_number} has no photo {photo_id}.", key="no_photo", photo=photo_id
+            f"Report {report.tracking_number} has no photo {photo_id}.",
+            key="no_photo",
+            photo=photo_id,
         )
     content = storage.load(photo.storage_key)
     return photo_response(content, photo.content_type, name=f"{report.tracking_number}-{photo.id}")

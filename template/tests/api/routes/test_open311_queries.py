@@ -53,7 +53,10 @@ def _add_reports(session: Session, places: Places, count: int, tag: str) -> None
         )
         report.transitions.append(
             ReportTransition(
-                to_status=ReportStatus.PROSES, note=f"Catatan {index}", note_public=True, actor="uji"
+                to_status=ReportStatus.PROSES,
+                note=f"Catatan {index}",
+                note_public=True,
+                actor="uji",
             )
         )
         report.photos.append(
