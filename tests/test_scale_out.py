@@ -11,12 +11,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import boto3
 import httpx
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
@@ -56,6 +60,34 @@ def s3_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+class _Inbox:
+    """Every message a loopback SMTP server (aiosmtpd) receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        """Keep the message."""
+        self.messages.append(message_from_bytes(envelope.content, _class=EmailMessage, policy=policy.default))
+        return "250 accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages sent to `address`."""
+        return [message for message in self.messages if message["To"] == address]
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[tuple[int, _Inbox]]:
+    """A real SMTP server on loopback, stopped at the end."""
+    inbox, port = _Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
 
 
 @contextlib.contextmanager
@@ -113,7 +145,7 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
     replica = replicas["lampung"]
     python = install(replica)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with s3_server() as endpoint, postgres_schema() as schema:
+    with s3_server() as endpoint, postgres_schema() as schema, smtp_server() as (smtp_port, inbox):
         credentials = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
         for name, value in credentials.items():
             monkeypatch.setenv(name, value)
@@ -133,6 +165,11 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
             "S3_REGION": "us-east-1",
             "LOG_LEVEL": "WARNING",
             "RATE_LIMIT_REGISTER_IP": f"{REGISTER_LIMIT}/hour",
+            # both processes run the outbox worker against the one database and the one mail server
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "SMTP_SECURITY": "none",
+            "OUTBOX_INTERVAL_SECONDS": "0.3",
         }
         # what the migration Job does once, before the app processes start
         run(python, "-m", "app", "init-db", "--no-force", cwd=replica, env=env)
@@ -214,3 +251,21 @@ def test_two_app_processes_share_one_database_and_one_bucket(replicas, monkeypat
             assert statuses == [401] * FAILED_LOGINS + [429, 429]
             locked = httpx.post(f"{second}/api/auth/officer-login", json=login, timeout=10)
             assert locked.status_code == 429  # even the right password, on the other process
+
+            # notifications: reports filed through both processes, whose outbox workers share one table,
+            # each send their reporter's e-mail exactly once
+            reporters = [f"warga{index}@example.org" for index in range(6)]
+            for index, address in enumerate(reporters):
+                filed = httpx.post(
+                    f"{(first, second)[index % 2]}/api/reports",
+                    data={"service_code": SERVICE, "description": f"Lampu padam {index}", "region_code": VILLAGE,
+                          "contact_email": address},
+                    timeout=30,
+                )  # fmt: skip
+                assert filed.status_code == 201, filed.text
+            everyone = [*reporters, "warga@example.org"]
+            deadline = time.monotonic() + 90
+            while not all(inbox.to(address) for address in everyone) and time.monotonic() < deadline:
+                time.sleep(0.3)
+            time.sleep(3)  # room for a second copy to arrive, if any process sent one
+            assert {address: len(inbox.to(address)) for address in everyone} == dict.fromkeys(everyone, 1)
