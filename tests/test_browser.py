@@ -642,6 +642,12 @@ def test_map_shows_a_filed_report_with_tiles_unavailable_in_chromium(replicas, t
         desk.locator("[data-map-notice]").wait_for(state="visible")
         assert desk.locator("path.map-marker").count() >= 1
         assert desk.locator(".leaflet-popup-content").inner_text().strip().startswith(number)
+        # Leaflet fades a popup in: check contrast once it is fully shown, not half-transparent
+        opacity = "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity"
+        for _ in range(50):
+            if desk.evaluate(opacity) == "1":
+                break
+            desk.wait_for_timeout(100)
         _axe(desk, "/desk/map")
         desk.context.close()
     finally:
