@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.version import Version
 
 from jaki_forge.cli.app import app
 from jaki_forge.replica import source
@@ -35,7 +36,7 @@ def clean_clone(tmp_path, monkeypatch) -> Path:
 
 
 def test_a_clean_clone_renders_a_recorded_release_and_updates_to_the_next(tmp_path, clean_clone, runner):
-    releases = sorted(read_ledger(clean_clone))
+    releases = sorted(read_ledger(clean_clone), key=Version)
     if len(releases) < 2:  # make the next release here, on top of the clone, as a maintainer would
         readme = clean_clone / "template" / "README.md.jinja"
         readme.write_text(readme.read_text(encoding="utf-8") + "\n<!-- next release -->\n", encoding="utf-8")
@@ -44,7 +45,7 @@ def test_a_clean_clone_renders_a_recorded_release_and_updates_to_the_next(tmp_pa
         assert result.exit_code == 0, result.output
         commit_all(clean_clone, "release 9.9.0")
         source.shipped_repository.cache_clear()
-        releases = sorted(read_ledger(clean_clone))
+        releases = sorted(read_ledger(clean_clone), key=Version)
     first, last = releases[0], releases[-1]
     replica = tmp_path / "replica"
     made = runner.invoke(app, ["new", "--profile", str(PROFILES / "lampung.yaml"), str(replica), "--vcs-ref", first])
