@@ -147,6 +147,7 @@ def test_every_request_is_logged_once_by_every_worker(served: Served) -> None:
     assert len(workers) == WORKERS  # every worker writes structured lines
     probes = [e for e in logged if e.get("path") == path][before:]
     assert len(probes) == count  # one line per request: none from uvicorn.access
+    assert not [e for e in logged if e.get("logger") == "uvicorn.access"]
     assert all(e["logger"] == "app.access" and e["status"] == 200 for e in probes)
     assert all(e["pid"] in workers for e in probes)
     assert all(isinstance(e["duration_ms"], float | int) for e in probes)
