@@ -99,8 +99,8 @@ def read_state(dest: str | Path, *, template: str | None = None) -> ReplicaState
     git_dir = git_dir_of(path)
     from jaki_forge.replica.transaction import recover
 
-    recover(path, git_dir)
-    answers = read_answers(path)
+    if recover(path, git_dir):  # an interrupted update was finished: its answers are the ones to read
+        answers = read_answers(path)
     head = git("rev-parse", "--verify", "-q", "HEAD", cwd=path, check=False).stdout.strip()
     if not head:
         raise DestinationError(f"{path} has no commit yet; commit the replica before updating it")
