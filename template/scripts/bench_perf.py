@@ -3,6 +3,7 @@
     python scripts/bench_perf.py                         # 2,000 then 20,000 reports, 5 s a row
     python scripts/bench_perf.py --reports 2000 --duration 3 --save after.json
     python scripts/bench_perf.py --compare before.json   # adds the before figures and ratios
+    python scripts/bench_perf.py --list-cache 0          # every request list built afresh
 
 The script serves a fresh replica on 127.0.0.1 (a temporary SQLite database, or DATABASE_URL
 when it is PostgreSQL, in a throw-away schema; one worker), seeds regions up to a national-size
@@ -410,6 +411,8 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
     extra_env["MALLOC_ARENA_MAX"] = os.environ.get("MALLOC_ARENA_MAX", "2")
     if settings.database_schema:
         extra_env["DATABASE_SCHEMA"] = settings.database_schema
+    if args.list_cache is not None:
+        extra_env["REQUEST_LIST_CACHE_SECONDS"] = str(args.list_cache)
     with (
         tempfile.TemporaryDirectory(prefix="bench-perf-") as name,
         served(workers=1, extra_env=extra_env) as (base, _key),
@@ -549,6 +552,12 @@ def main(argv: Sequence[str] | None = None) -> tuple[list[Row], float]:
         help="the request-list and region-search rows are measured again at this concurrency",
     )
     parser.add_argument("--client", choices=("wrk", "httpx"), default=None)
+    parser.add_argument(
+        "--list-cache",
+        type=float,
+        default=None,
+        help="REQUEST_LIST_CACHE_SECONDS of the server (default: the app's; 0 builds every list)",
+    )
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--compare", type=Path, help="a JSON file saved by an earlier run")
     args = parser.parse_args(argv)

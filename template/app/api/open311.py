@@ -5,8 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import orjson
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 FORMATS = ("json", "xml")
 XML_MEDIA_TYPE = "text/xml; charset=utf-8"
@@ -59,11 +60,19 @@ def to_xml(root_tag: str, content: Any) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+def media_type(fmt: str) -> str:
+    """The Content-Type of a body in format `fmt`."""
+    return XML_MEDIA_TYPE if fmt == "xml" else "application/json"
+
+
+def render(fmt: str, root_tag: str, content: Any) -> bytes:
+    """`content` as JSON, or as XML under `root_tag`."""
+    return to_xml(root_tag, content) if fmt == "xml" else orjson.dumps(content)
+
+
 def respond(fmt: str, root_tag: str, content: Any, *, status_code: int = 200) -> Response:
     """A JSON or XML response carrying `content`."""
-    if fmt == "xml":
-        return Response(to_xml(root_tag, content), status_code, media_type=XML_MEDIA_TYPE)
-    return JSONResponse(content, status_code=status_code)
+    return Response(render(fmt, root_tag, content), status_code, media_type=media_type(fmt))
 
 
 async def open311_error_handler(request: Request, error: Exception) -> Response:

@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     # how long a worker serves its cached catalogue before it checks the catalogue version in
     # the database again (changes made by the same worker show at once); 0 = every request
     catalogue_check_seconds: float = Field(default=1.0, ge=0, le=3600)
+    # how long a worker reuses an Open311 request list it built for the same query (a report
+    # changed by the same worker drops it at once; one changed by another shows within this);
+    # 0 = build every list afresh
+    request_list_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     # maps: the tile server (its origin is allowed in the CSP), its attribution and the view
     # shown before any report is on the map (None: fit the reports, else all of Indonesia)
     map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -9,7 +9,6 @@ committed by another worker within `check_seconds`.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 import threading
 import time
@@ -17,23 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.changes import Watch
 from app.models import Agency, AppMeta, Service, ServiceGroup
 
 CATALOGUE_VERSION_KEY = "catalogue_version"
-CATALOGUE_MODELS = (Agency, Service, ServiceGroup)
 T = TypeVar("T")
-_CHANGED = "catalogue_changed"
-_local_changes = itertools.count(1)
-_local_generation = 0
 
 
-def mark_catalogue_changed(session: Session) -> None:
-    """Give the catalogue a new version in `session`'s transaction (caches rebuild on commit)."""
+def _new_version(session: Session) -> None:
     version = secrets.token_hex(8)
-    session.info[_CHANGED] = True
     meta = session.get(AppMeta, CATALOGUE_VERSION_KEY)
     if meta is None:
         session.add(AppMeta(key=CATALOGUE_VERSION_KEY, value=version))
@@ -41,25 +35,14 @@ def mark_catalogue_changed(session: Session) -> None:
         meta.value = version
 
 
-@event.listens_for(Session, "before_flush")
-def _catalogue_flush(session: Session, _context: Any, _instances: Any) -> None:
-    """A flush that adds, changes or deletes a group, agency or service moves the version."""
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(item, CATALOGUE_MODELS) for item in touched):
-        mark_catalogue_changed(session)
+# a flush that adds, changes or deletes a group, agency or service moves the version
+CATALOGUE = Watch("catalogue", (Agency, Service, ServiceGroup), on_flush=_new_version)
 
 
-@event.listens_for(Session, "after_commit")
-def _catalogue_committed(session: Session) -> None:
-    """Caches of this process drop their snapshot once a catalogue change is committed."""
-    global _local_generation
-    if session.info.pop(_CHANGED, False):
-        _local_generation = next(_local_changes)
-
-
-@event.listens_for(Session, "after_rollback")
-def _catalogue_rolled_back(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+def mark_catalogue_changed(session: Session) -> None:
+    """Give the catalogue a new version in `session`'s transaction (caches rebuild on commit)."""
+    CATALOGUE.mark(session)
+    _new_version(session)
 
 
 def catalogue_version(session: Session) -> str:
@@ -138,7 +121,7 @@ class CatalogueCache:
         current = self._snapshot
         if (
             current is not None
-            and self._generation == _local_generation
+            and self._generation == CATALOGUE.generation
             and time.monotonic() - self._checked_at < self.check_seconds
         ):
             return current
@@ -146,7 +129,7 @@ class CatalogueCache:
 
     def get(self, session: Session) -> Snapshot:
         """The snapshot for the version `session` sees, rebuilt when the version moved."""
-        generation = _local_generation
+        generation = CATALOGUE.generation
         version = catalogue_version(session)
         with self._lock:
             current = self._snapshot

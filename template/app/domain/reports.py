@@ -19,6 +19,7 @@ from app.core.security import hash_secret, new_secret
 from app.domain import regions
 from app.domain.attributes import attribute_summary, validate_attributes
 from app.domain.catalogue import get_service
+from app.domain.changes import Watch
 from app.domain.sla import add_working_days
 from app.domain.storage import Storage
 from app.domain.tracking import new_tracking_number, tracking_prefix
@@ -33,6 +34,7 @@ from app.models import (
     ReportPhoto,
     ReportSource,
     ReportStatus,
+    ReportTransition,
     Service,
     utcnow,
 )
@@ -43,6 +45,8 @@ PUBLIC_COORDINATE_DECIMALS = 3  # 0.001 degree: about 110 m
 # Channels where a reporter who is not logged in must leave a contact (Open311 clients are
 # identified by their API key instead).
 GUEST_CONTACT_SOURCES: frozenset[ReportSource] = frozenset({ReportSource.API, ReportSource.WEB})
+# what public report lists show: a committed change to one of these makes cached lists stale
+REPORT_LISTS = Watch("report lists", (Report, ReportTransition, ReportPhoto))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
-from app.api.deps import SessionDep
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.profile import Profile
@@ -103,19 +104,53 @@ def format_datetime(value: datetime | None, timezone: str) -> str:
 
 @dataclass
 class WebContext:
-    """What every page needs: the request, database, profile, language, identity and CSRF."""
+    """What every page needs: the request, database, profile, language, identity and CSRF.
+
+    The database session opens on first use: a page served from a cache, for a visitor who is
+    not logged in, never touches the database (nor leaves the event loop).
+    """
 
     request: Request
-    session: Any
+    sessions: sessionmaker[Session] | None
     settings: Settings
     profile: Profile
     modules: dict[str, bool]
     lang: str
     t: Translator
-    csrf_token: str
+    csrf_id: str
     citizen: Citizen | None = None
     officer: Officer | None = None
     cookies: list[tuple[str, str | None, int | None]] = field(default_factory=list)
+    _session: Session | None = None
+
+    @property
+    def csrf_token(self) -> str:
+        """The hidden-field token of this browser's CSRF cookie (set now if it has none)."""
+        if len(self.csrf_id) < 20:
+            self.csrf_id = secrets.token_urlsafe(24)
+            self.set_cookie(CSRF_COOKIE, self.csrf_id)
+        return csrf_token_for(self.csrf_id, self.settings.secret_key)
+
+    @property
+    def session(self) -> Any:
+        """This request's database session (opened now if it is not yet)."""
+        if self._session is None:
+            if self.sessions is None:
+                raise RuntimeError("this page context has no database")
+            self._session = self.sessions()
+        return self._session
+
+    def identify(self) -> None:
+        """Look up the logged-in citizen and officer of the session cookies (database work)."""
+        key = self.settings.secret_key
+        self.citizen = _account(self.request, self.session, CITIZEN_COOKIE, Citizen, key)
+        self.officer = _account(self.request, self.session, OFFICER_COOKIE, Officer, key)
+
+    def close(self) -> None:
+        """Close the database session if the request opened one."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     # cookies -------------------------------------------------------------------------------
     def set_cookie(self, name: str, value: str | None, *, max_age: int | None = None) -> None:
@@ -224,7 +259,6 @@ class WebContext:
             brand=brand,
             modules=self.modules,
             csrf_field=CSRF_FIELD,
-            csrf_token=self.csrf_token,
             citizen=self.citizen,
             officer=self.officer,
             logo_url=logo,
@@ -269,41 +303,39 @@ def page_language(request: Request) -> str:
     )[0]
 
 
-def _context(request: Request, session: Any) -> WebContext:
+def _context(request: Request, sessions: sessionmaker[Session] | None) -> WebContext:
     state = request.app.state
     settings: Settings = state.settings
     profile: Profile = state.profile
     lang, changed = pick_language(
         request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), profile.app.languages
     )
-    csrf_id = request.cookies.get(CSRF_COOKIE) or ""
     pending: list[tuple[str, str | None, int | None]] = []
-    if len(csrf_id) < 20:
-        csrf_id = secrets.token_urlsafe(24)
-        pending.append((CSRF_COOKIE, csrf_id, None))
     if changed:
         pending.append((LANG_COOKIE, lang, YEAR))
-    context = WebContext(
+    return WebContext(
         request=request,
-        session=session,
+        sessions=sessions,
         settings=settings,
         profile=profile,
         modules=state.modules,
         lang=lang,
         t=Translator(lang),
-        csrf_token=csrf_token_for(csrf_id, settings.secret_key),
+        csrf_id=request.cookies.get(CSRF_COOKIE) or "",
         cookies=pending,
     )
-    if session is not None:
-        key = settings.secret_key
-        context.citizen = _account(request, session, CITIZEN_COOKIE, Citizen, key)
-        context.officer = _account(request, session, OFFICER_COOKIE, Officer, key)
-    return context
 
 
-def get_web(request: Request, session: SessionDep) -> WebContext:
-    """The page context of a request."""
-    return _context(request, session)
+async def get_web(request: Request) -> AsyncIterator[WebContext]:
+    """The page context of a request; database work (identity, closing) runs off the loop."""
+    context = _context(request, request.app.state.sessionmaker)
+    try:
+        if CITIZEN_COOKIE in request.cookies or OFFICER_COOKIE in request.cookies:
+            await run_in_threadpool(context.identify)
+        yield context
+    finally:
+        if context._session is not None:
+            await run_in_threadpool(context.close)
 
 
 Web = Annotated[WebContext, Depends(get_web)]

@@ -203,7 +203,10 @@ def test_overdue_digest_goes_once_a_day_to_supervisors(
     )
     session.commit()
     zone = test_profile.province.timezone
-    noon = datetime.now(ZoneInfo(zone)).replace(hour=12, minute=0).astimezone(UTC)
+    # tomorrow's noon: past the digest hour, and later than the messages queued now (today's
+    # noon is earlier than they are for half of the day)
+    tomorrow = datetime.now(ZoneInfo(zone)) + timedelta(days=1)
+    noon = tomorrow.replace(hour=12, minute=0).astimezone(UTC)
     queue_overdue_digests(session, now=noon, timezone=zone, hour=7)
     queue_overdue_digests(session, now=noon, timezone=zone, hour=7)
     outbox_worker(smtp.port).run_once(session, now=noon)

@@ -20,7 +20,10 @@ def test_visitors_share_the_page_and_logged_in_citizens_get_their_own(
         assert first.status_code == second.status_code == 200
         assert first.text == second.text
         assert 'action="/logout"' not in first.text
-    # each browser still got its own CSRF cookie
+    # these pages post no form: no CSRF cookie yet; a page with a form gives each browser its own
+    assert "csrf_session" not in browser.cookies
+    for client in (browser, another_browser):
+        assert client.get("/login").status_code == 200
     assert browser.cookies.get("csrf_session")
     assert browser.cookies.get("csrf_session") != another_browser.cookies.get("csrf_session")
     english = browser.get("/?lang=en")

@@ -175,7 +175,7 @@ def test_csrf_token_is_bound_to_the_browser(
 
 
 def test_session_cookies_are_http_only(browser: TestClient) -> None:
-    answer = browser.get("/")
+    answer = browser.get("/login")  # a page with a form
     header = answer.headers["set-cookie"]
     assert "csrf_session=" in header
     assert "HttpOnly" in header

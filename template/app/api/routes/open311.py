@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import Select, func, select
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.api.deps import (
@@ -23,7 +24,8 @@ from app.api.deps import (
     SettingsDep,
     StorageDep,
 )
-from app.api.open311 import Open311Error, check_format, respond
+from app.api.open311 import Open311Error, check_format, media_type, render, respond
+from app.api.recent import RecentBodies
 from app.core.config import Settings
 from app.core.errors import AppError
 from app.core.profile import Profile
@@ -31,7 +33,12 @@ from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import checked_service, filter_services, get_service, localise
 from app.domain.catalogue_cache import Snapshot
-from app.domain.reports import FiledReport, NewReport, file_report, public_location
+from app.domain.reports import (
+    PUBLIC_COORDINATE_DECIMALS,
+    FiledReport,
+    NewReport,
+    file_report,
+)
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, ReportPhoto, ReportTransition, Service, utcnow
@@ -44,7 +51,7 @@ CHANGESET = "2025-05-01T00:00:00Z"
 MAX_REQUESTS = 1000
 MAX_FORM_FIELDS = 200
 MAX_WINDOW = timedelta(days=90)  # the spec's longest start_date..end_date span
-# what a listed request shows, read as plain rows
+# what a listed request shows, read as plain rows (in the order _request_docs unpacks them)
 LIST_COLUMNS = (
     Report.id,
     Report.tracking_number,
@@ -95,10 +102,6 @@ def _error_text(request: Request, error: AppError) -> str:
     return error.text(translate, known=translate.has)
 
 
-def _iso(value: datetime | None, timezone: str) -> str | None:
-    return value.astimezone(_zone(timezone)).isoformat(timespec="seconds") if value else None
-
-
 @lru_cache(maxsize=8)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
@@ -145,43 +148,6 @@ class PhotoUrls:
     def __call__(self, number: str, photo_id: int) -> str:
         """The URL of photo `photo_id` of report `number` (numbers are URL-safe)."""
         return self.pattern.replace(str(self._PHOTO), str(photo_id)).replace(self._NUMBER, number)
-
-
-def _request_doc(
-    report: Any,
-    *,
-    photo_url: str | None,
-    last_note: str | None,
-    timezone: str,
-    service_name: str,
-    agency_name: str,
-) -> dict[str, Any]:
-    """A service request (a Report or a row with its columns); private ones show status and dates.
-
-    `photo_url` is the first photo's URL, `last_note` the latest transition note.
-    """
-    public = report.is_public
-    place = public_location(report)
-    media_url = photo_url or report.media_url
-    return {
-        "service_request_id": report.tracking_number,
-        "status": "closed" if report.status in CLOSED_STATUSES else "open",
-        "status_notes": last_note if public else None,
-        "service_name": service_name,
-        "service_code": report.service_code,
-        "description": report.description if public else None,
-        "agency_responsible": agency_name,
-        "service_notice": None,
-        "requested_datetime": _iso(report.created_at, timezone),
-        "updated_datetime": _iso(report.updated_at, timezone),
-        "expected_datetime": _iso(report.due_at, timezone),
-        "address": place.address if public else None,
-        "address_id": report.region_code if public else None,
-        "zipcode": None,
-        "lat": place.lat if public else None,
-        "long": place.long if public else None,
-        "media_url": media_url if public else None,
-    }
 
 
 @router.get("/discovery.{fmt}")
@@ -422,77 +388,152 @@ def _date_range(params: Any, *, fmt: str, timezone: str) -> tuple[datetime | Non
     return utcnow() - MAX_WINDOW, None
 
 
+def _request_filter(params: Any, *, fmt: str, timezone: str) -> list[ColumnElement[bool]]:
+    """The conditions of a request list: ids, or public reports by service, status and dates."""
+    ids = [i.strip().upper() for i in params.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        return [Report.tracking_number.in_(ids[:MAX_REQUESTS])]
+    # a list shows public reports only; a private one is found by its number alone
+    where = [Report.is_public.is_(True)]
+    codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
+    if codes:
+        where.append(Report.service_code.in_(codes))
+    statuses = [s.strip() for s in params.get("status", "").split(",") if s.strip()]
+    unknown = sorted(set(statuses) - {"open", "closed"})
+    if unknown:
+        raise Open311Error(400, f"status must be open or closed, not {unknown[0]!r}.", fmt)
+    if statuses and set(statuses) != {"open", "closed"}:
+        wanted = OPEN_STATUSES if statuses[0] == "open" else CLOSED_STATUSES
+        where.append(Report.status.in_(sorted(wanted)))
+    start, end = _date_range(params, fmt=fmt, timezone=timezone)
+    if start is not None:
+        where.append(Report.created_at >= start)
+    if end is not None:
+        where.append(Report.created_at <= end)
+    return where
+
+
 @router.get("/requests.{fmt}")
-def list_requests(
-    request: Request, session: SessionDep, catalogue: CatalogueDep, profile: ProfileDep, fmt: str
+async def list_requests(
+    request: Request, catalogue: CatalogueDep, profile: ProfileDep, fmt: str
 ) -> Response:
     """Requests filtered by id list, service code, status and dates (default: last 90 days).
 
     A constant number of queries whatever the number of reports: the reports' columns (no ORM
     objects), then their first photos and their latest notes in one query each; service and
-    agency names come from the catalogue.
+    agency names come from the catalogue. The same list asked for again within a moment comes
+    from `RecentBodies` (until a report changes) without leaving the event loop.
     """
     check_format(fmt)
-    params = request.query_params
     timezone = profile.province.timezone
-    stmt = select(*LIST_COLUMNS)
-    ids = [i.strip().upper() for i in params.get("service_request_id", "").split(",") if i.strip()]
-    if ids:
-        stmt = stmt.where(Report.tracking_number.in_(ids[:MAX_REQUESTS]))
-    else:
-        # a list shows public reports only; a private one is found by its number alone
-        stmt = stmt.where(Report.is_public.is_(True))
-        codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
-        if codes:
-            stmt = stmt.where(Report.service_code.in_(codes))
-        statuses = [s.strip() for s in params.get("status", "").split(",") if s.strip()]
-        unknown = sorted(set(statuses) - {"open", "closed"})
-        if unknown:
-            raise Open311Error(400, f"status must be open or closed, not {unknown[0]!r}.", fmt)
-        if statuses and set(statuses) != {"open", "closed"}:
-            wanted = OPEN_STATUSES if statuses[0] == "open" else CLOSED_STATUSES
-            stmt = stmt.where(Report.status.in_(sorted(wanted)))
-        start, end = _date_range(params, fmt=fmt, timezone=timezone)
-        if start is not None:
-            stmt = stmt.where(Report.created_at >= start)
-        if end is not None:
-            stmt = stmt.where(Report.created_at <= end)
-    stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_REQUESTS)
-    with _LIST_SLOTS:
-        return _listed(request, session, catalogue, stmt, fmt=fmt, timezone=timezone)
+    where = _request_filter(request.query_params, fmt=fmt, timezone=timezone)
+    lang = _lang(request)
+    query = tuple(sorted(request.query_params.multi_items()))
+    key = ("requests", fmt, lang, str(request.base_url), catalogue.version, query)
+    recent: RecentBodies = request.app.state.recent_lists
+
+    def build() -> bytes:
+        with _LIST_SLOTS, request.app.state.sessionmaker() as session:
+            docs = _request_docs(
+                session,
+                catalogue,
+                where,
+                lang=lang,
+                photo_url=PhotoUrls(request),
+                timezone=timezone,
+            )
+        return render(fmt, "service_requests", docs)
+
+    body = recent.recent(key) or await run_in_threadpool(recent.get, key, build)
+    return Response(body, media_type=media_type(fmt))
 
 
-def _listed(
-    request: Request,
+def _request_docs(
     session: Session,
     catalogue: Snapshot,
-    stmt: Select[Any],
+    where: list[ColumnElement[bool]],
     *,
-    fmt: str,
+    lang: str,
+    photo_url: PhotoUrls,
     timezone: str,
-) -> Response:
-    rows = session.execute(stmt).all()
-    photos, notes = _photos_and_notes(session, [row.id for row in rows])
-    lang = _lang(request)
-    photo_url = PhotoUrls(request)
-    docs = [
-        _request_doc(
-            row,
-            photo_url=photo_url(row.tracking_number, photos[row.id]) if row.id in photos else None,
-            last_note=notes.get(row.id),
-            timezone=timezone,
-            service_name=localise(catalogue.service_names.get(row.service_code, {}), lang),
-            agency_name=catalogue.agency_names.get(row.handling_agency_code, ""),
+) -> list[dict[str, Any]]:
+    """Service requests, newest first (at most MAX_REQUESTS); private ones show status and dates.
+
+    This loop builds up to 1,000 documents per call: it reads plain rows and calls nothing per
+    report but the date formatting.
+    """
+    stmt = (
+        select(*LIST_COLUMNS)
+        .where(*where)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(MAX_REQUESTS)
+    )
+    rows = session.connection().execute(stmt).all()
+    photos, notes = _photos_and_notes(session, [row[0] for row in rows])
+    zone = _zone(timezone)
+    service_names = catalogue.derived(
+        ("service-names", lang),
+        lambda: {code: localise(name, lang) for code, name in catalogue.service_names.items()},
+    )
+    agency_names = catalogue.agency_names
+    docs = []
+    for (
+        report_id,
+        number,
+        status,
+        service_code,
+        description,
+        public,
+        exact,
+        lat,
+        long,
+        address,
+        region_code,
+        media_url,
+        agency_code,
+        created,
+        updated,
+        due,
+    ) in rows:
+        if public and not exact:
+            address = None
+            lat = None if lat is None else round(lat, PUBLIC_COORDINATE_DECIMALS)
+            long = None if long is None else round(long, PUBLIC_COORDINATE_DECIMALS)
+        photo = photos.get(report_id)
+        docs.append(
+            {
+                "service_request_id": number,
+                "status": "closed" if status in CLOSED_STATUSES else "open",
+                "status_notes": notes.get(report_id) if public else None,
+                "service_name": service_names.get(service_code, ""),
+                "service_code": service_code,
+                "description": description if public else None,
+                "agency_responsible": agency_names.get(agency_code, ""),
+                "service_notice": None,
+                "requested_datetime": created.astimezone(zone).isoformat(timespec="seconds"),
+                "updated_datetime": updated.astimezone(zone).isoformat(timespec="seconds"),
+                "expected_datetime": (
+                    due.astimezone(zone).isoformat(timespec="seconds") if due else None
+                ),
+                "address": address if public else None,
+                "address_id": region_code if public else None,
+                "zipcode": None,
+                "lat": lat if public else None,
+                "long": long if public else None,
+                "media_url": (
+                    (photo_url(number, photo) if photo is not None else media_url)
+                    if public
+                    else None
+                ),
+            }
         )
-        for row in rows
-    ]
-    return respond(fmt, "service_requests", docs)
+    return docs
 
 
 def _photos_and_notes(
     session: Session, report_ids: list[int]
 ) -> tuple[dict[int, int], dict[int, str]]:
-    """First photo id and latest transition note per report: one query each."""
+    """First photo id and latest public transition note per report: one query each."""
     if not report_ids:
         return {}, {}
     first_photos = (
@@ -512,36 +553,35 @@ def _photos_and_notes(
     notes = select(ReportTransition.report_id, ReportTransition.note).where(
         ReportTransition.id.in_(latest.scalar_subquery())
     )
+    connection = session.connection()
     return (
-        dict(session.execute(first_photos).all()),
-        dict(session.execute(notes).all()),
+        dict(connection.execute(first_photos).all()),
+        dict(connection.execute(notes).all()),
     )
 
 
 @router.get("/requests/{request_id}.{fmt}", dependencies=[LookupLimit])
 def read_request(
-    request: Request, session: SessionDep, profile: ProfileDep, request_id: str, fmt: str
+    request: Request,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    profile: ProfileDep,
+    request_id: str,
+    fmt: str,
 ) -> Response:
-    """One request."""
+    """One request (a private one too: its number is its key)."""
     check_format(fmt)
-    number = request_id.strip().upper()
-    report = session.scalar(select(Report).where(Report.tracking_number == number))
-    if report is None:
-        raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
-    notes = [t.note for t in report.transitions if t.note and t.note_public]
-    doc = _request_doc(
-        report,
-        photo_url=(
-            PhotoUrls(request)(report.tracking_number, report.photos[0].id)
-            if report.photos
-            else None
-        ),
-        last_note=notes[-1] if notes else None,
+    docs = _request_docs(
+        session,
+        catalogue,
+        [Report.tracking_number == request_id.strip().upper()],
+        lang=_lang(request),
+        photo_url=PhotoUrls(request),
         timezone=profile.province.timezone,
-        service_name=localise(report.service.name, _lang(request)),
-        agency_name=report.handling_agency.name,
     )
-    return respond(fmt, "service_requests", [doc])
+    if not docs:
+        raise Open311Error(404, f"Service request {request_id!r} does not exist.", fmt)
+    return respond(fmt, "service_requests", docs)
 
 
 @router.get("/tokens/{token}.{fmt}", dependencies=[LookupLimit])
