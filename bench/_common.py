@@ -49,6 +49,7 @@ def interleaved(
     runs: int = 5,
     before: Callable[[], None] | None = None,
     env: Mapping[str, str] | None = None,
+    codes: tuple[int, ...] = (0,),
 ) -> dict[str, list[float]]:
     """Wall seconds of each command over `runs` rounds, run A B A B … so that load drifts hit every side alike."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
@@ -57,8 +58,10 @@ def interleaved(
             if before:
                 before()
             start = time.perf_counter()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=dict(env) if env else None)
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, env=dict(env) if env else None)
             samples[name].append(time.perf_counter() - start)
+            if done.returncode not in codes:
+                raise SystemExit(f"{name} exited with {done.returncode}: {' '.join(command)}")
     return samples
 
 

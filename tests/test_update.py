@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -116,6 +117,35 @@ def test_overlapping_edits_conflict_visibly(tmp_path, versions, runner):
     assert "# 1.1.0: catalogue responses are cacheable." in text
     assert f"UU {ROUTE}" in git("status", "--porcelain", cwd=replica).splitlines()
     assert git("diff", "--name-only", "--diff-filter=U", cwd=replica).split() == [ROUTE]
+
+
+def _worktree(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def test_a_conflicting_update_leaves_the_files_and_conflicts_copier_update_leaves(tmp_path, versions, runner):
+    replica = make_replica(tmp_path, versions)
+    route = replica / ROUTE
+    route.write_text(route.read_text(encoding="utf-8") + "\n\n# local: responses are never cached here.\n")
+    commit_all(replica, "local tail")
+    release_v2(versions)
+    by_copier = tmp_path / "by-copier"
+    shutil.copytree(replica, by_copier, symlinks=True)
+
+    assert runner.invoke(app, ["update", str(replica)]).exit_code == 1
+    copier = [str(Path(sys.executable).parent / "copier"), "update", "--defaults", "--skip-answered", "--quiet"]
+    subprocess.run([*copier, str(by_copier)], check=True, capture_output=True)
+
+    assert _worktree(replica) == _worktree(by_copier)
+    text = route.read_text(encoding="utf-8")
+    assert "<<<<<<< before updating\n" in text and ">>>>>>> after updating\n" in text
+    unmerged = git("ls-files", "--unmerged", cwd=replica)
+    assert unmerged.count(ROUTE) == 3  # base, local and template versions, as copier records them
+    assert unmerged == git("ls-files", "--unmerged", cwd=by_copier)
 
 
 def test_update_refuses_dirty_tree_and_downgrade(tmp_path, versions, runner):

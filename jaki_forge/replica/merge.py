@@ -10,6 +10,9 @@ replica's working tree, index or refs changes until the transaction applies the 
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,10 @@ IDENTITY = {
     "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
 }
+OURS_BRANCH = "replica"
+# git labels the sides of a conflict with the names of the commits merged; the files get the labels copier's
+# `update` writes instead, so that a conflicted file reads the same whichever tool updated the replica
+COPIER_LABELS = {"<": b"before updating", "|": b"last update", ">": b"after updating"}
 
 
 @dataclass
@@ -74,6 +81,21 @@ class _Work:
         tree = work_tree or self.empty  # index commands want a work tree even when they never read it
         prefix = ["--git-dir", str(self.repo), "--work-tree", str(tree)]
         return git(*prefix, *args, cwd=tree, env=env, check=check, stdin=stdin).stdout
+
+    def blob(self, sha: str) -> bytes:
+        """The bytes of blob `sha`."""
+        return self._raw("cat-file", "blob", sha)
+
+    def store(self, data: bytes) -> str:
+        """Write `data` as a blob; return its hash."""
+        return self._raw("hash-object", "-w", "--stdin", data=data).decode().strip()
+
+    def _raw(self, *args: str, data: bytes | None = None) -> bytes:
+        command = ["git", "--git-dir", str(self.repo), *args]
+        done = subprocess.run(command, input=data, capture_output=True, env={**os.environ, **self.env}, check=False)
+        if done.returncode != 0:
+            raise OperationError(f"`git {' '.join(args)}` failed: {done.stderr.decode(errors='replace').strip()}")
+        return done.stdout
 
     def tree_of(self, folder: Path, name: str, overrides: list[str]) -> str:
         """Store the files of `folder` (as `git add -A` sees them) as a tree; `overrides` are index-info lines."""
@@ -126,7 +148,7 @@ def prepare_merge(
     base = work.run("commit-tree", base_tree, "-m", "recorded template").strip()
     theirs = work.run("commit-tree", target_tree, "-p", base, "-m", "template").strip()
     ours = work.run("commit-tree", f"{state.head}^{{tree}}", "-p", base, "-m", "replica").strip()
-    work.run("update-ref", "refs/heads/replica", ours)
+    work.run("update-ref", f"refs/heads/{OURS_BRANCH}", ours)
     work.run("update-ref", f"refs/heads/{target_label}", theirs)
     done = git(
         "--git-dir",
@@ -134,7 +156,7 @@ def prepare_merge(
         "merge-tree",
         "--write-tree",
         "-z",
-        "replica",
+        OURS_BRANCH,
         target_label,
         cwd=folder,
         env=work.env,
@@ -143,7 +165,7 @@ def prepare_merge(
     if done.returncode not in (0, 1):  # 1: merged with conflicts
         raise OperationError(f"git could not merge the template into {state.path}: {done.stderr.strip()}")
     merged = _parse(done.stdout)
-    result = _settle(work, merged, head=state.head)
+    result = _settle(work, merged, head=state.head, labels=(OURS_BRANCH, target_label))
     phase("merge")
     return result
 
@@ -168,6 +190,33 @@ def _parse(out: str) -> _Raw:
     return _Raw(tree=head.strip(), stages=stages)
 
 
+def _relabel(work: _Work, index: Path, names: list[str], labels: tuple[str, str]) -> None:
+    """Give the conflict markers in the merged files of `names` copier's labels (in `index`)."""
+    if not names:
+        return
+    ours, theirs = (re.escape(label.encode()) for label in labels)
+    sides = rb"(<{7,}) " + ours + rb"|(\|{7,}) [^\r\n]*|(>{7,}) " + theirs
+    marker = re.compile(rb"^(?:" + sides + rb")(?=\r?$)", re.MULTILINE)
+
+    def copier_label(match: re.Match[bytes]) -> bytes:
+        sign = next(group for group in match.groups() if group)
+        return sign + b" " + COPIER_LABELS[chr(sign[0])]
+
+    wanted = set(names)
+    changed = []
+    for entry in work.run("ls-files", "-s", "-z", index=index).split("\0"):
+        meta, _, name = entry.partition("\t")
+        if name not in wanted:
+            continue
+        mode, sha, _stage = meta.split()
+        text = work.blob(sha)
+        relabelled = marker.sub(copier_label, text)
+        if relabelled != text:
+            changed.append(f"{mode} {work.store(relabelled)}\t{name}\n")
+    if changed:
+        work.run("update-index", "--index-info", index=index, stdin="".join(changed))
+
+
 def _kind(stages: dict[int, tuple[str, str]]) -> str:
     """A conflict in words, from which sides have the file."""
     if 3 not in stages:
@@ -177,11 +226,12 @@ def _kind(stages: dict[int, tuple[str, str]]) -> str:
     return "changed by the template and here"
 
 
-def _settle(work: _Work, raw: _Raw, *, head: str) -> Merged:
+def _settle(work: _Work, raw: _Raw, *, head: str, labels: tuple[str, str]) -> Merged:
     """Apply jaki-forge's rules to git's result and describe it against HEAD."""
     kept_deleted = sorted(name for name, st in raw.stages.items() if 2 not in st and 3 in st)
     index = work.folder / "result.index"
     work.run("read-tree", raw.tree, index=index)
+    _relabel(work, index, [name for name, st in raw.stages.items() if 2 in st and 3 in st], labels)
     if kept_deleted:  # deleted in the replica, changed by the template: stays deleted, named in the summary
         work.run("update-index", "--force-remove", "--", *kept_deleted, index=index)
     tree = work.run("write-tree", index=index).strip()
