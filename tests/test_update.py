@@ -65,6 +65,14 @@ def edit_locally(replica: Path) -> None:
     commit_all(replica, "local changes")
 
 
+def add_local_tail(replica: Path) -> Path:
+    """A committed local line at the end of the route module, where template 1.1.0 adds its own."""
+    route = replica / ROUTE
+    route.write_text(route.read_text(encoding="utf-8") + "\n\n# local: responses are never cached here.\n")
+    commit_all(replica, "local tail")
+    return route
+
+
 def test_update_keeps_local_edits_and_applies_the_template_changes(tmp_path, versions, runner):
     replica = make_replica(tmp_path, versions)
     edit_locally(replica)
@@ -100,9 +108,7 @@ def test_update_keeps_local_edits_and_applies_the_template_changes(tmp_path, ver
 
 def test_overlapping_edits_conflict_visibly(tmp_path, versions, runner):
     replica = make_replica(tmp_path, versions)
-    route = replica / ROUTE
-    route.write_text(route.read_text(encoding="utf-8") + "\n\n# local: responses are never cached here.\n")
-    commit_all(replica, "local tail")
+    route = add_local_tail(replica)
     release_v2(versions)
 
     result = runner.invoke(app, ["update", str(replica)])
@@ -129,9 +135,7 @@ def _worktree(root: Path) -> dict[str, bytes]:
 
 def test_a_conflicting_update_leaves_the_files_and_conflicts_copier_update_leaves(tmp_path, versions, runner):
     replica = make_replica(tmp_path, versions)
-    route = replica / ROUTE
-    route.write_text(route.read_text(encoding="utf-8") + "\n\n# local: responses are never cached here.\n")
-    commit_all(replica, "local tail")
+    route = add_local_tail(replica)
     release_v2(versions)
     by_copier = tmp_path / "by-copier"
     shutil.copytree(replica, by_copier, symlinks=True)
