@@ -69,7 +69,7 @@ def test_readme_markdown_shows_the_values_as_text_only(hostile, profile):
     headings = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert "".join(child.content for child in headings[0].children) == profile.app.name
     assert [t.content for t in headings[1:]] == [
-        "Bahasa Indonesia", "Menjalankan", "Halaman", "Alur laporan", "Notifikasi dan penerusan",
+        "Bahasa Indonesia", "Menjalankan", "Halaman", "Alur laporan", "Kinerja", "Notifikasi dan penerusan",
         "English", "Running", "Pages", "API", "Performance", "Notifications and forwarding", "Updating",
     ]  # fmt: skip
     children = [child for token in tokens if token.children for child in token.children]
