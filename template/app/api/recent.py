@@ -38,15 +38,17 @@ class RecentBodies:
             return body
         with self._lock:
             building = self._building.setdefault(key, threading.Lock())
-        with building:
-            body = self.recent(key)
-            if body is None:
-                # read before building: a change committed meanwhile makes this body stale at once
-                generation = self.watch.generation
-                body = build()
-                self._keep(key, generation, body)
-        with self._lock:
-            self._building.pop(key, None)
+        try:
+            with building:
+                body = self.recent(key)
+                if body is None:
+                    # read before building: a change committed meanwhile makes the body stale
+                    generation = self.watch.generation
+                    body = build()
+                    self._keep(key, generation, body)
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
         return body
 
     def recent(self, key: Hashable) -> bytes | None:

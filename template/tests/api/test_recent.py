@@ -6,6 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from app.api.recent import RecentBodies
 from app.domain.changes import Watch
 
@@ -70,6 +72,20 @@ def test_the_bodies_kept_stay_within_the_byte_budget() -> None:
     recent.get("huge", huge)
     recent.get("huge", huge)
     assert huge.calls == 2
+
+
+def test_a_failed_build_keeps_nothing_and_the_next_call_builds() -> None:
+    recent = RecentBodies(UNWATCHED, seconds=60)
+
+    def failing() -> bytes:
+        raise OSError("database went away")
+
+    for _ in range(3):
+        with pytest.raises(OSError, match="went away"):
+            recent.get("k", failing)
+    assert recent.recent("k") is None
+    assert recent._building == {}  # no lock left behind per failed key
+    assert recent.get("k", Builder(b"ok")) == b"ok"
 
 
 def test_zero_seconds_builds_every_time() -> None:
