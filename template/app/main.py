@@ -32,6 +32,7 @@ from app.core.ratelimit import RateLimited, RateLimits
 from app.core.ratelimit import create_storage as create_limit_storage
 from app.core.security import HashingBusy
 from app.domain.catalogue_cache import CatalogueCache
+from app.domain.regions import REGIONS
 from app.domain.reports import REPORT_LISTS
 from app.domain.storage import create_storage
 from app.failures import (
@@ -112,6 +113,9 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     app.state.storage = create_storage(settings)
     app.state.catalogue = CatalogueCache(check_seconds=settings.catalogue_check_seconds)
     app.state.recent_lists = RecentBodies(REPORT_LISTS, seconds=settings.request_list_cache_seconds)
+    app.state.recent_regions = RecentBodies(
+        REGIONS, seconds=settings.region_search_cache_seconds, max_bytes=8 << 20
+    )
     app.state.modules = enabled_modules(profile, settings)
     app.state.limits = RateLimits(
         settings.rate_limits(), storage=create_limit_storage(limits_engine, settings.redis_url)

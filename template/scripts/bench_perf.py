@@ -4,6 +4,7 @@
     python scripts/bench_perf.py --reports 2000 --duration 3 --save after.json
     python scripts/bench_perf.py --compare before.json   # adds the before figures and ratios
     python scripts/bench_perf.py --list-cache 0          # every request list built afresh
+    python scripts/bench_perf.py --region-cache 0        # every region search runs its query
 
 The script serves a fresh replica on 127.0.0.1 (a temporary SQLite database, or DATABASE_URL
 when it is PostgreSQL, in a throw-away schema; one worker), seeds regions up to a national-size
@@ -37,6 +38,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import func, insert, select
@@ -110,15 +112,25 @@ _WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _wrk(url: str, *, connections: int, seconds: float) -> tuple[float, float, float, int]:
+def _wrk(
+    urls: Sequence[str], *, connections: int, seconds: float
+) -> tuple[float, float, float, int]:
     options = [f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
-    out = subprocess.run(
-        ["wrk", "-t1", *options, "--latency", url],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if len(urls) > 1:  # each request asks for one of the paths, at random
+            paths = ", ".join(json.dumps(httpx.URL(url).raw_path.decode()) for url in urls)
+            script.write(f"paths = {{{paths}}}\n")
+            script.write("request = function()\n")
+            script.write('  return wrk.format("GET", paths[math.random(#paths)])\nend\n')
+            script.flush()
+            options += ["-s", script.name]
+        out = subprocess.run(
+            ["wrk", "-t1", *options, "--latency", urls[0]],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {int(p): float(v) * _UNITS[u] for p, v, u in _WRK_LATENCY.findall(out)}
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -127,7 +139,7 @@ def _wrk(url: str, *, connections: int, seconds: float) -> tuple[float, float, f
     return rate, latency.get(50, 0.0), latency.get(99, 0.0), errors
 
 
-async def _httpx_run(url: str, *, connections: int, seconds: float) -> tuple[float, ...]:
+async def _httpx_run(urls: Sequence[str], *, connections: int, seconds: float) -> tuple[float, ...]:
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -138,7 +150,7 @@ async def _httpx_run(url: str, *, connections: int, seconds: float) -> tuple[flo
             while time.monotonic() < stop:
                 started = time.perf_counter()
                 try:
-                    statuses[(await client.get(url)).status_code] += 1
+                    statuses[(await client.get(random.choice(urls))).status_code] += 1
                 except httpx.HTTPError:
                     statuses[0] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -150,11 +162,14 @@ async def _httpx_run(url: str, *, connections: int, seconds: float) -> tuple[flo
     return len(latencies) / seconds, statistics.median(ordered), p99, errors
 
 
-def measure(url: str, *, client: str, connections: int, seconds: float) -> tuple[float, ...]:
-    """(req/s, p50 ms, p99 ms, errors) of GET `url` for `seconds`."""
+def measure(
+    url: str | Sequence[str], *, client: str, connections: int, seconds: float
+) -> tuple[float, ...]:
+    """(req/s, p50 ms, p99 ms, errors) of GET `url` (or of one of several at random), `seconds`."""
+    urls = [url] if isinstance(url, str) else list(url)
     if client == "wrk":
-        return _wrk(url, connections=connections, seconds=seconds)
-    return asyncio.run(_httpx_run(url, connections=connections, seconds=seconds))
+        return _wrk(urls, connections=connections, seconds=seconds)
+    return asyncio.run(_httpx_run(urls, connections=connections, seconds=seconds))
 
 
 # -- memory ---------------------------------------------------------------------------------
@@ -306,6 +321,19 @@ def seed_national_regions(settings: Settings, *, total: int) -> int:
         engine.dispose()
 
 
+def region_prefixes(settings: Settings, *, count: int, rng: random.Random) -> list[str]:
+    """`count` different starts (3-6 letters) of words of region names, in random order."""
+    engine = create_db_engine(settings)
+    try:
+        with engine.connect() as connection:
+            names = connection.scalars(select(Region.name).where(Region.level >= 3)).all()
+    finally:
+        engine.dispose()
+    words = sorted({word.lower() for name in names for word in name.split() if len(word) >= 3})
+    starts = sorted({word[: rng.randint(3, min(6, len(word)))] for word in words})
+    return rng.sample(starts, min(count, len(starts)))
+
+
 def seed_reports(settings: Settings, *, until: int, rng: random.Random) -> list[str]:
     """Insert reports (each with a transition, every fifth with a photo) up to `until`."""
     engine = create_db_engine(settings)
@@ -413,6 +441,8 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
         extra_env["DATABASE_SCHEMA"] = settings.database_schema
     if args.list_cache is not None:
         extra_env["REQUEST_LIST_CACHE_SECONDS"] = str(args.list_cache)
+    if args.region_cache is not None:
+        extra_env["REGION_SEARCH_CACHE_SECONDS"] = str(args.region_cache)
     with (
         tempfile.TemporaryDirectory(prefix="bench-perf-") as name,
         served(workers=1, extra_env=extra_env) as (base, _key),
@@ -421,6 +451,11 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
         port = int(base.rsplit(":", 1)[1])
         env_settings = settings
         seed_national_regions(env_settings, total=args.regions)
+        # what many people typing ask for: the first 3-6 letters of region names, all different
+        prefixes = [
+            "/api/regions/search?q=" + quote(word)
+            for word in region_prefixes(env_settings, count=500, rng=rng)
+        ]
         services = httpx.get(base + "/open311/v2/services.json", timeout=30).json()
         code = services[0]["service_code"]
         catalogue = {
@@ -434,7 +469,7 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
 
         def one(
             scenario: str,
-            path: str,
+            path: str | list[str],
             reports: int,
             floor: str | None = None,
             *,
@@ -442,8 +477,9 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
         ) -> None:
             if connections != args.connections:
                 scenario = f"{scenario} @{connections}"
+            urls = base + path if isinstance(path, str) else [base + p for p in path]
             rate, p50, p99, errors = measure(
-                base + path, client=args.client, connections=connections, seconds=args.duration
+                urls, client=args.client, connections=connections, seconds=args.duration
             )
             floor_rate = None
             if floor is not None:
@@ -473,6 +509,8 @@ def run(args: argparse.Namespace, *, settings: Settings) -> tuple[list[Row], flo
                     ):
                         for scenario, path in REGION_SEARCHES.items():
                             one(scenario, path, count, connections=connections)
+                        varied = f"region search x{len(prefixes)}"
+                        one(varied, prefixes, count, connections=connections)
                 for connections in sorted(
                     {args.connections, args.latency_connections}, reverse=True
                 ):
@@ -557,6 +595,12 @@ def main(argv: Sequence[str] | None = None) -> tuple[list[Row], float]:
         type=float,
         default=None,
         help="REQUEST_LIST_CACHE_SECONDS of the server (default: the app's; 0 builds every list)",
+    )
+    parser.add_argument(
+        "--region-cache",
+        type=float,
+        default=None,
+        help="REGION_SEARCH_CACHE_SECONDS of the server (default: the app's; 0: no reuse)",
     )
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--compare", type=Path, help="a JSON file saved by an earlier run")

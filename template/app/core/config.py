@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     # changed by the same worker drops it at once; one changed by another shows within this);
     # 0 = build every list afresh
     request_list_cache_seconds: float = Field(default=1.0, ge=0, le=60)
+    # how long a worker reuses a region search answer for the same words (region tables change only
+    # when they are seeded: at once in the seeding process, within this time in the others); 0 = off
+    region_search_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     # maps: the tile server (its origin is allowed in the CSP), its attribution and the view
     # shown before any report is on the map (None: fit the reports, else all of Indonesia)
     map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

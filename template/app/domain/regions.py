@@ -6,11 +6,14 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.errors import InvalidError, NotFoundError
+from app.domain.changes import Watch
 from app.domain.text import normalise, prefix_upper_bound
 from app.models import Region, RegionSearchKey
 
 LEVELS = {"province": 1, "regency": 2, "district": 3, "village": 4}
 SEARCH_WINDOW = 200
+# the region tables: seeding writes them with bulk statements and marks the change itself
+REGIONS = Watch("regions", (Region, RegionSearchKey))
 
 
 def get_region(session: Session, code: str) -> Region:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.profile import Profile
 from app.domain.catalogue_cache import mark_catalogue_changed
+from app.domain.regions import REGIONS
 from app.domain.text import normalise, search_keys
 from app.models import (
     Agency,
@@ -185,6 +186,8 @@ def seed_regions(session: Session, entries: Iterable[dict[str, Any]]) -> tuple[i
 
     Returns (inserted, updated, deactivated); regions missing from `entries` are deactivated.
     """
+    # bulk statements pass no ORM flush: caches of region look-ups learn of the change here
+    REGIONS.mark(session)
     columns = [getattr(Region, name) for name in ("code", *_REGION_FIELDS)]
     existing = {row[0]: tuple(row[1:]) for row in session.execute(select(*columns))}
     new_rows: list[dict[str, Any]] = []

@@ -9,7 +9,9 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from app.api.deps import ProfileDep, SessionDep, in_session
+from app.api.recent import RecentBodies
 from app.domain import regions
+from app.domain.text import normalise
 from app.schemas.region import RegionDetail, RegionPublic
 
 router = APIRouter(prefix="/regions", tags=["regions"])
@@ -36,15 +38,21 @@ async def search_regions(
 ) -> Response:
     """Regions with a word of their name starting with `q` (case and accents ignored).
 
-    Typed as it is answered while it types: one hop off the event loop for the query and the
-    JSON, nothing validated twice.
+    Asked for at every keystroke: an answer given for the same words within
+    REGION_SEARCH_CACHE_SECONDS comes from memory on the event loop; otherwise one hop off the
+    loop for the query and the JSON, nothing validated twice.
     """
+    recent: RecentBodies = request.app.state.recent_regions
 
     def found(session: Session) -> bytes:
         hits = regions.search(session, q, limit=limit)
         return _REGION_LIST.dump_json([RegionPublic.model_validate(r) for r in hits])
 
-    return Response(await in_session(request, found), media_type="application/json")
+    key = (normalise(q), limit)
+    body = recent.recent(key) or await in_session(
+        request, lambda session: recent.get(key, lambda: found(session))
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{code}", response_model=RegionDetail)

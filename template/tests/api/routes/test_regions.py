@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from app.core.profile import Profile
+from app.domain.seed import seed_regions
+from tests.api.routes.test_open311_queries import counted
 from tests.conftest import Places
+
+SEARCH = "/api/regions/search"
 
 
 def test_top_level_lists_the_regencies(client: TestClient, profile: Profile) -> None:
@@ -59,3 +66,31 @@ def test_search_without_match(client: TestClient) -> None:
 def test_search_needs_letters(client: TestClient) -> None:
     response = client.get("/api/regions/search", params={"q": "--"})
     assert response.status_code == 422
+
+
+def _entry(region: Any) -> dict[str, Any]:
+    fields = ("code", "parent", "level", "kind", "name", "postal_code")
+    entry = {name: getattr(region, name) for name in fields}
+    entry["parent_code"] = entry.pop("parent")
+    return entry
+
+
+def test_a_search_answer_is_reused_until_the_regions_are_seeded_again(
+    client: TestClient, session: Session, test_profile: Profile, places: Places
+) -> None:
+    words = {"q": "Qozwaldi"}
+    assert client.get(SEARCH, params=words).json() == []
+    with counted(client) as statements:
+        assert client.get(SEARCH, params=words).json() == []
+    assert [s for s in statements if "app_meta" not in s] == []  # answered from memory
+    everything = [_entry(region) for region in test_profile.regions]
+    village = {**_entry(places.village), "code": places.district.code + ".2999", "name": "Qozwaldi"}
+    seed_regions(session, [*everything, village])
+    session.commit()
+    try:
+        found = client.get(SEARCH, params=words).json()
+        assert [region["code"] for region in found] == [village["code"]]  # at once
+    finally:
+        seed_regions(session, everything)
+        session.commit()
+    assert client.get(SEARCH, params=words).json() == []
