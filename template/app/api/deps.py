@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -20,24 +20,11 @@ from app.domain.storage import Storage
 from app.models import Citizen, Officer, OfficerRole
 from app.schemas.common import Lang
 
-T = TypeVar("T")
-
 
 def get_session(request: Request) -> Iterator[Session]:
     """A database session for one request."""
     with request.app.state.sessionmaker() as session:
         yield session
-
-
-async def in_session(request: Request, work: Callable[[Session], T]) -> T:
-    """`work(session)` in the thread pool with a session of its own: one hop for a coroutine
-    endpoint, where a session dependency and a plain endpoint take three."""
-
-    def run() -> T:
-        with request.app.state.sessionmaker() as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
 
 
 async def get_catalogue(request: Request) -> Snapshot:

@@ -14,6 +14,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from fastapi.concurrency import run_in_threadpool
+
 from app.domain.changes import Watch
 
 
@@ -28,6 +30,12 @@ class RecentBodies:
         self._size = 0
         self._building: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
+
+    async def answer(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """`get` for a coroutine endpoint: a fresh body on the event loop, else `get` (which may
+        build or wait for a build) in the thread pool."""
+        body = self.recent(key)
+        return body if body is not None else await run_in_threadpool(self.get, key, build)
 
     def get(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
         """The body for `key`: a recent one, or the one `build` makes now (once for all callers)."""

@@ -336,15 +336,23 @@ class PublicLocation:
     address: str | None
 
 
-def public_location(report: Report) -> PublicLocation:
+def public_place(
+    lat: float | None, long: float | None, address: str | None, *, exact: bool
+) -> tuple[float | None, float | None, str | None]:
     """Coordinates rounded to about 100 m and no street address, unless the reporter allowed."""
-    if report.exact_location_public:
-        return PublicLocation(report.lat, report.long, report.address)
+    if exact:
+        return lat, long, address
+    return (
+        None if lat is None else round(lat, PUBLIC_COORDINATE_DECIMALS),
+        None if long is None else round(long, PUBLIC_COORDINATE_DECIMALS),
+        None,
+    )
 
-    def rounded(value: float | None) -> float | None:
-        return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
 
-    return PublicLocation(rounded(report.lat), rounded(report.long), None)
+def public_location(report: Report) -> PublicLocation:
+    """Where a public report is, as anyone may see it (see `public_place`)."""
+    exact = report.exact_location_public
+    return PublicLocation(*public_place(report.lat, report.long, report.address, exact=exact))
 
 
 def get_by_number(session: Session, number: str) -> Report:

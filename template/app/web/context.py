@@ -146,6 +146,11 @@ class WebContext:
         self.citizen = _account(self.request, self.session, CITIZEN_COOKIE, Citizen, key)
         self.officer = _account(self.request, self.session, OFFICER_COOKIE, Officer, key)
 
+    @property
+    def session_open(self) -> bool:
+        """Whether this request opened its database session."""
+        return self._session is not None
+
     def close(self) -> None:
         """Close the database session if the request opened one."""
         if self._session is not None:
@@ -334,7 +339,7 @@ async def get_web(request: Request) -> AsyncIterator[WebContext]:
             await run_in_threadpool(context.identify)
         yield context
     finally:
-        if context._session is not None:
+        if context.session_open:
             await run_in_threadpool(context.close)
 
 

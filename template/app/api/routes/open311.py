@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
@@ -33,12 +32,7 @@ from app.core.ratelimit import RateLimits
 from app.core.security import hash_secret
 from app.domain.catalogue import checked_service, filter_services, get_service, localise
 from app.domain.catalogue_cache import Snapshot
-from app.domain.reports import (
-    PUBLIC_COORDINATE_DECIMALS,
-    FiledReport,
-    NewReport,
-    file_report,
-)
+from app.domain.reports import FiledReport, NewReport, file_report, public_place
 from app.domain.storage import Storage
 from app.domain.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from app.models import ApiKey, Report, ReportPhoto, ReportTransition, Service, utcnow
@@ -444,8 +438,7 @@ async def list_requests(
             )
         return render(fmt, "service_requests", docs)
 
-    body = recent.recent(key) or await run_in_threadpool(recent.get, key, build)
-    return Response(body, media_type=media_type(fmt))
+    return Response(await recent.answer(key, build), media_type=media_type(fmt))
 
 
 def _request_docs(
@@ -460,7 +453,7 @@ def _request_docs(
     """Service requests, newest first (at most MAX_REQUESTS); private ones show status and dates.
 
     This loop builds up to 1,000 documents per call: it reads plain rows and calls nothing per
-    report but the date formatting.
+    report but the date formatting and the public-place rule.
     """
     stmt = (
         select(*LIST_COLUMNS)
@@ -476,6 +469,10 @@ def _request_docs(
         lambda: {code: localise(name, lang) for code, name in catalogue.service_names.items()},
     )
     agency_names = catalogue.agency_names
+
+    def iso(value: datetime) -> str:
+        return value.astimezone(zone).isoformat(timespec="seconds")
+
     docs = []
     for (
         report_id,
@@ -495,10 +492,8 @@ def _request_docs(
         updated,
         due,
     ) in rows:
-        if public and not exact:
-            address = None
-            lat = None if lat is None else round(lat, PUBLIC_COORDINATE_DECIMALS)
-            long = None if long is None else round(long, PUBLIC_COORDINATE_DECIMALS)
+        if public:
+            lat, long, address = public_place(lat, long, address, exact=exact)
         photo = photos.get(report_id)
         docs.append(
             {
@@ -510,11 +505,9 @@ def _request_docs(
                 "description": description if public else None,
                 "agency_responsible": agency_names.get(agency_code, ""),
                 "service_notice": None,
-                "requested_datetime": created.astimezone(zone).isoformat(timespec="seconds"),
-                "updated_datetime": updated.astimezone(zone).isoformat(timespec="seconds"),
-                "expected_datetime": (
-                    due.astimezone(zone).isoformat(timespec="seconds") if due else None
-                ),
+                "requested_datetime": iso(created),
+                "updated_datetime": iso(updated),
+                "expected_datetime": iso(due) if due else None,
                 "address": address if public else None,
                 "address_id": region_code if public else None,
                 "zipcode": None,

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import TypeAdapter
-from sqlalchemy.orm import Session
 
-from app.api.deps import ProfileDep, SessionDep, in_session
+from app.api.deps import ProfileDep, SessionDep
 from app.api.recent import RecentBodies
 from app.domain import regions
 from app.domain.text import normalise
@@ -44,14 +43,12 @@ async def search_regions(
     """
     recent: RecentBodies = request.app.state.recent_regions
 
-    def found(session: Session) -> bytes:
-        hits = regions.search(session, q, limit=limit)
-        return _REGION_LIST.dump_json([RegionPublic.model_validate(r) for r in hits])
+    def build() -> bytes:
+        with request.app.state.sessionmaker() as session:
+            hits = regions.search(session, q, limit=limit)
+            return _REGION_LIST.dump_json([RegionPublic.model_validate(r) for r in hits])
 
-    key = (normalise(q), limit)
-    body = recent.recent(key) or await in_session(
-        request, lambda session: recent.get(key, lambda: found(session))
-    )
+    body = await recent.answer((normalise(q), limit), build)
     return Response(body, media_type="application/json")
 
 
