@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any, NoReturn
 
 from jaki_forge.errors import OperationError
 
@@ -15,16 +16,34 @@ def git(
     *args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `git args…` in `cwd` (feeding `stdin`); raise OperationError with git's own words when it fails."""
+    result = _run(list(args), cwd=cwd, env=env, stdin=stdin, text=True)
+    if check and result.returncode != 0:
+        _fail(args, cwd, result.stderr or result.stdout)
+    return result
+
+
+def git_bytes(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: bytes | None = None) -> bytes:
+    """`git` for file contents: bytes in, bytes out (what git prints), OperationError when it fails."""
+    result = _run(list(args), cwd=cwd, env=env, stdin=stdin, text=False)
+    if result.returncode != 0:
+        _fail(args, cwd, (result.stderr or result.stdout).decode(errors="replace"))
+    return bytes(result.stdout)
+
+
+def _run(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None, stdin: str | bytes | None, text: bool
+) -> subprocess.CompletedProcess[Any]:
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin, env={**os.environ, **(env or {})}
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=text, input=stdin, env={**os.environ, **(env or {})}
         )
     except FileNotFoundError:
         raise OperationError("git is not installed or not on PATH; install git and try again") from None
-    if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise OperationError(f"`git {' '.join(args)}` failed in {cwd}: {detail[-1] if detail else 'no output'}")
-    return result
+
+
+def _fail(args: tuple[str, ...], cwd: Path, output: str) -> NoReturn:
+    detail = output.strip().splitlines()
+    raise OperationError(f"`git {' '.join(args)}` failed in {cwd}: {detail[-1] if detail else 'no output'}")
 
 
 def identity_args(cwd: Path) -> list[str]:

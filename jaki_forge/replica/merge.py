@@ -10,9 +10,7 @@ replica's working tree, index or refs changes until the transaction applies the 
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 from jaki_forge.errors import OperationError
 from jaki_forge.replica.answers import ANSWERS_FILE
-from jaki_forge.replica.git import git
+from jaki_forge.replica.git import git, git_bytes
 from jaki_forge.replica.render import render_trees
 from jaki_forge.replica.source import TemplateSource
 from jaki_forge.replica.state import ReplicaState
@@ -84,18 +82,12 @@ class _Work:
 
     def blob(self, sha: str) -> bytes:
         """The bytes of blob `sha`."""
-        return self._raw("cat-file", "blob", sha)
+        return git_bytes("--git-dir", str(self.repo), "cat-file", "blob", sha, cwd=self.folder, env=self.env)
 
     def store(self, data: bytes) -> str:
         """Write `data` as a blob; return its hash."""
-        return self._raw("hash-object", "-w", "--stdin", data=data).decode().strip()
-
-    def _raw(self, *args: str, data: bytes | None = None) -> bytes:
-        command = ["git", "--git-dir", str(self.repo), *args]
-        done = subprocess.run(command, input=data, capture_output=True, env={**os.environ, **self.env}, check=False)
-        if done.returncode != 0:
-            raise OperationError(f"`git {' '.join(args)}` failed: {done.stderr.decode(errors='replace').strip()}")
-        return done.stdout
+        command = ("--git-dir", str(self.repo), "hash-object", "-w", "--stdin")
+        return git_bytes(*command, cwd=self.folder, env=self.env, stdin=data).decode().strip()
 
     def tree_of(self, folder: Path, name: str, overrides: list[str]) -> str:
         """Store the files of `folder` (as `git add -A` sees them) as a tree; `overrides` are index-info lines."""
