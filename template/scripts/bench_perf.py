@@ -54,6 +54,7 @@ from app.core.config import Settings  # noqa: E402
 from app.core.db import create_db_engine  # noqa: E402
 from app.core.profile import get_profile  # noqa: E402
 from app.domain.seed import seed_regions  # noqa: E402
+from app.domain.text import normalise  # noqa: E402
 from app.models import (  # noqa: E402
     Region,
     Report,
@@ -330,7 +331,9 @@ def region_prefixes(settings: Settings, *, count: int, rng: random.Random) -> li
     finally:
         engine.dispose()
     words = sorted({word.lower() for name in names for word in name.split() if len(word) >= 3})
-    starts = sorted({word[: rng.randint(3, min(6, len(word)))] for word in words})
+    starts = {word[: rng.randint(3, min(6, len(word)))] for word in words}
+    # a start without a letter or digit (a name of punctuation) is a 422, not a search
+    starts = sorted(start for start in starts if normalise(start))
     return rng.sample(starts, min(count, len(starts)))
 
 

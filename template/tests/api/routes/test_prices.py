@@ -13,8 +13,15 @@ from tests.conftest import OfficerFactory, Places
 
 @pytest.fixture
 def commodity(profile: Profile) -> str:
-    # tests/web/test_content.py records prices of the first commodity in the same regency and
-    # tests/web/test_admin.py of the last; each test checks which price is the latest
+    if not profile.commodities:
+        pytest.skip("the profile lists no commodities")
+    return profile.commodities[0].code
+
+
+@pytest.fixture
+def own_commodity(profile: Profile) -> str:
+    """A commodity no other test records prices of: tests/web/test_content.py records the first
+    in the same regency and tests/web/test_admin.py the last; each checks which price is latest."""
     if len(profile.commodities) < 3:
         pytest.skip("the profile lists fewer than three commodities")
     return profile.commodities[1].code
@@ -26,8 +33,9 @@ def test_commodities(client: TestClient, profile: Profile) -> None:
 
 
 def test_record_latest_and_history(
-    client: TestClient, places: Places, officer_headers: OfficerFactory, commodity: str
+    client: TestClient, places: Places, officer_headers: OfficerFactory, own_commodity: str
 ) -> None:
+    commodity = own_commodity
     officer = officer_headers(places.regency.code)
     today = date.today() - timedelta(days=5)
     for offset, price in ((2, 13000), (1, 13500), (0, 14000)):
